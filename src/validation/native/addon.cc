@@ -1,0 +1,4 @@
+// Placeholder until the libyang addon lands.
+#include <napi.h>
+static Napi::Object Init(Napi::Env env, Napi::Object exports) { return exports; }
+NODE_API_MODULE(vrouterd_yang, Init)
