@@ -6,4 +6,5 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build
 rm -f build/test-results.json
+if [ $# -eq 0 ]; then set -- "test/**/*.test.ts"; fi
 npx mocha --reporter ./test/support/ci-reporter.cjs "$@"
