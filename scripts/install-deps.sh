@@ -9,6 +9,7 @@ packages=(
   libyuma-base                         # the IETF modules (ietf-ip, ietf-routing, iana-if-type ...)
   frr                                  # FRR's YANG models (and ietf-interfaces@2018-02-20)
   iproute2
+  openssh-client python3-paramiko       # real SSH clients in the transport tests
 )
 
 missing=()
