@@ -14,8 +14,8 @@ node_modules/.installed: package.json package-lock.json binding.gyp .deps-apt.st
 	$(NPM) ci --no-audit --no-fund
 	@touch $@
 
-# The addon is built by `npm ci` (binding.gyp); rebuild when its C++ changes.
-build/Release/vrouterd_yang.node: node_modules/.installed $(wildcard src/validation/native/*.cc src/validation/native/*.h)
+# The addon is built by `npm ci` (binding.gyp); rebuild only when its C++ changes.
+build/Release/vrouterd_yang.node: binding.gyp $(wildcard src/validation/native/*.cc src/validation/native/*.h) | node_modules/.installed
 	$(NPM) run --silent build:addon
 	@touch $@
 
