@@ -10,6 +10,8 @@ packages=(
   frr                                  # FRR's YANG models (and ietf-interfaces@2018-02-20)
   iproute2
   openssh-client python3-paramiko       # real SSH clients in the transport tests
+  python3-ncclient yangcli ansible      # real NETCONF clients in the integration tests
+  netconfd openssh-server               # yuma123 netconfd behind its own sshd, for bench/
 )
 
 missing=()
