@@ -8,7 +8,8 @@ import type { DataNode } from '../data-tree.js';
  * - create: a node exists in `after` and not in `before` (a whole subtree: `node` is its root).
  * - delete: a node exists in `before` and not in `after` (`old` is the subtree that went away).
  * - replace: a leaf or anydata changed value (`old` → `node`).
- * - move: an entry of an ordered-by-user list or leaf-list changed position (`node`).
+ * - move: an entry of an ordered-by-user list or leaf-list changed position (`node`): one of the
+ *   fewest entries whose moving explains the new order (change-order.ts says which, deterministically).
  * Inner nodes present in both versions are not changes themselves: their changed descendants are.
  */
 export type ChangeOp = 'create' | 'delete' | 'replace' | 'move';
@@ -24,8 +25,12 @@ export interface Change {
 }
 
 export interface ChangeSet {
-  /** Changes in document order of the new version; deletes where the node used to be. */
+  /**
+   * Changes in document order of the new version; deletes where the node used to be (within one
+   * list: its deletes first, in the old order). change-order.ts has the exact rules.
+   */
   changes: Change[];
 }
 
-export const EMPTY_CHANGE_SET: ChangeSet = Object.freeze({ changes: [] }) as ChangeSet;
+/** Shared by every empty result: frozen, list included. */
+export const EMPTY_CHANGE_SET: ChangeSet = Object.freeze({ changes: Object.freeze([]) as unknown as Change[] });
