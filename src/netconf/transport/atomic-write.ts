@@ -29,7 +29,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 }
 
 /** fsync of a directory makes a rename in it durable; some file systems refuse it, which is harmless. */
-async function syncDirectory(dir: string): Promise<void> {
+export async function syncDirectory(dir: string): Promise<void> {
   let handle;
   try {
     handle = await open(dir, 'r');
