@@ -32,7 +32,7 @@ test: build
 	scripts/run-tests.sh
 
 run: build
-	node dist/main.js $(ARGS)
+	node dist/main.js --state-dir state --init-admin --port 8830 $(ARGS)
 
 bench: build
 	npx tsx bench/yang-codec.bench.ts
