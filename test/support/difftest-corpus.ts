@@ -12,6 +12,8 @@ export interface CorpusDocument {
   xml: string;
 }
 
+import { mulberry32 } from './prng.js';
+
 const NS = {
   if: 'urn:ietf:params:xml:ns:yang:ietf-interfaces',
   ip: 'urn:ietf:params:xml:ns:yang:ietf-ip',
@@ -21,17 +23,6 @@ const NS = {
   dt: 'urn:vrouterd:test:difftest',
 } as const;
 
-/** Mulberry32: small, fast, good enough to vary test data reproducibly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rand = () => number;
 const int = (r: Rand, lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
@@ -385,7 +376,7 @@ function renderBase(b: Base): string {
 
 /** `count` documents; about 40% unmodified, the rest with one mutation each (all kinds covered in turn). */
 export function generateCorpus(count: number, seed = 20261122): CorpusDocument[] {
-  const r = prng(seed);
+  const r = mulberry32(seed);
   const docs: CorpusDocument[] = [];
   let m = 0;
   for (let id = 0; docs.length < count; id++) {

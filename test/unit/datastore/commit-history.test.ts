@@ -14,6 +14,7 @@ import { Persistence } from '../../../src/datastore/persistence.js';
 import { treesEqual } from '../../../src/datastore/tree-equality.js';
 import type { TypedValue } from '../../../src/validation/types/value.js';
 import { node, routerSchema } from '../../support/schema-fixtures.js';
+import { mulberry32 } from '../../support/prng.js';
 
 const schema = routerSchema();
 const S = (canonical: string): TypedValue => ({ canonical, base: 'string' });
@@ -42,16 +43,10 @@ function tree(doc: object): DataTree {
   return r.tree;
 }
 
-/** A small deterministic PRNG (mulberry32). */
+/** A deterministic integer source: rand(n) is uniform in 0..n-1. */
 function prng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
+  const next = mulberry32(seed);
+  return (n) => Math.floor(next() * n);
 }
 
 function pick<T>(rand: (n: number) => number, items: readonly T[]): T | undefined {

@@ -99,14 +99,5 @@ export class Harness {
   }
 }
 
-/** A small deterministic PRNG (mulberry32), so random tests repeat exactly. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG, so random tests repeat exactly. */
+export { mulberry32 as prng } from '../../../support/prng.js';

@@ -5,7 +5,7 @@ import {
   encodeChunked,
 } from '../../../../src/netconf/framing/chunked-framing.js';
 import type { FramingError, FramingErrorKind } from '../../../../src/netconf/framing/framing-error.js';
-import { bytewise, prng, randomSplit } from './prng.js';
+import { bytewise, prng, randomSplit } from '../../../support/prng.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 

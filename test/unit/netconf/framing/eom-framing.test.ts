@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { EOM_DELIMITER, EomDecoder, encodeEom } from '../../../../src/netconf/framing/eom-framing.js';
 import type { FramingError } from '../../../../src/netconf/framing/framing-error.js';
-import { bytewise, prng, randomSplit } from './prng.js';
+import { bytewise, prng, randomSplit } from '../../../support/prng.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 

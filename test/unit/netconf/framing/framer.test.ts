@@ -3,7 +3,7 @@ import { encodeChunked } from '../../../../src/netconf/framing/chunked-framing.j
 import { encodeEom } from '../../../../src/netconf/framing/eom-framing.js';
 import { Framer } from '../../../../src/netconf/framing/framer.js';
 import type { FeedResult } from '../../../../src/netconf/framing/framing-error.js';
-import { bytewise, prng, randomSplit } from './prng.js';
+import { bytewise, prng, randomSplit } from '../../../support/prng.js';
 
 const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 const texts = (messages: Buffer[]): string[] => messages.map((m) => m.toString('utf8'));

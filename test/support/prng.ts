@@ -1,4 +1,4 @@
-// Deterministic pseudo-random numbers for property-style framing tests (mulberry32).
+// Deterministic pseudo-random numbers for property-style and generated tests (mulberry32).
 // A fixed seed keeps failures reproducible; the seed is printed in assertion messages.
 
 export interface Prng {
@@ -10,15 +10,20 @@ export interface Prng {
   bytes(length: number): Buffer;
 }
 
-export function prng(seed: number): Prng {
+/** The bare generator: a uniform float in [0, 1) per call. */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
-  const next = (): number => {
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+export function prng(seed: number): Prng {
+  const next = mulberry32(seed);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   const bytes = (length: number): Buffer => {
     const out = Buffer.alloc(length);
