@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import pino, { type Logger } from 'pino';
+import { PersistenceError } from '../datastore/persistence.js';
 import { LibyangError, type YangContext } from '../validation/libyang.js';
 import { Schema } from '../validation/schema.js';
 import { loadYang, parseModuleSpec, startServer, usersFile, type ServerHandle } from '../netconf/server.js';
@@ -82,6 +83,7 @@ export async function startAgent(args: RunArgs, out: NodeJS.WritableStream = pro
         idleTimeoutMs: netconf.idleTimeoutSeconds * 1000,
       },
       maxSessions: netconf.maxSessions,
+      historyMaxEntries: config.commitHistory.maxEntries,
       logger,
       yang,
       users,
@@ -100,6 +102,7 @@ export async function startAgent(args: RunArgs, out: NodeJS.WritableStream = pro
   } catch (err) {
     yang.close();
     if (err instanceof StartupError) throw err;
+    if (err instanceof PersistenceError) throw new StartupError(`cannot load the stored configuration: ${err.message}`);
     const e = err as NodeJS.ErrnoException;
     if (e.code === 'EADDRINUSE' || e.code === 'EACCES' || e.code === 'EADDRNOTAVAIL') {
       throw new StartupError(`cannot listen: ${e.message}`);

@@ -11,6 +11,8 @@ import { YangContext, type ModuleRequest } from '../validation/libyang.js';
 import { defaultSearchDirs, STANDARD_MODULES } from '../validation/module-search-path.js';
 import { Schema } from '../validation/schema.js';
 import { serverCapabilities } from './capabilities.js';
+import { bindConfigNotifications } from './config-notifications.js';
+import { createDatastoreServices, datastoreDirectory, type DatastoreServices } from './datastore-services.js';
 import { renderServerHello } from './hello.js';
 import { netconfStateTree, newStatistics, type DatastoreState, type MonitoringSources, type NetconfStatistics } from './monitoring.js';
 import { NotificationBus, sessionEndEvent, sessionStartEvent } from './notifications.js';
@@ -34,6 +36,11 @@ export interface CoreOptions {
   operations?: readonly OperationDefinition[];
   /** Announce YANG 1.1 modules in the hello too (see capabilities.ts). */
   advertiseYang11Modules?: boolean;
+  /**
+   * The datastore layer (createDatastoreServices). The core registers its session-end hook
+   * (locks released, then an unconfirmed commit reverted) and its monitoring view (locks).
+   */
+  datastore?: DatastoreServices;
 }
 
 export interface OpenSessionInfo {
@@ -61,7 +68,8 @@ export class NetconfCore implements SessionHost, SessionDirectory {
 
   constructor(private readonly options: CoreOptions) {
     this.logger = options.logger.child({ component: 'netconf' });
-    this.schema = new Schema(options.yang.exportSchema());
+    // One Schema for the datastores and the codecs: data nodes refer to its schema nodes.
+    this.schema = options.datastore?.datastores.schema ?? new Schema(options.yang.exportSchema());
     this.operations = new OperationRegistry(options.operations ?? OPERATIONS);
     this.notifications = new NotificationBus((err, target) => this.logger.error({ err, session: target }, 'notification delivery failed'));
     const library = options.yang.yangLibrary();
@@ -79,7 +87,14 @@ export class NetconfCore implements SessionHost, SessionDirectory {
       capabilities: this.capabilities,
       settings: { ...options.settings },
       netconfState: () => this.netconfState(),
+      startTime: this.totals.netconfStartTime,
+      ...(options.datastore === undefined ? {} : { datastore: options.datastore }),
     };
+    const datastore = options.datastore;
+    if (datastore !== undefined) {
+      this.onSessionEnd((session) => datastore.sessionEnded(session.id));
+      this.setDatastoreStateProvider(() => datastore.monitoringState());
+    }
   }
 
   // ---- sessions --------------------------------------------------------------------------------
@@ -217,6 +232,10 @@ export interface ServerConfig {
   /** Default: ed25519, ecdsa and rsa (RSA-3072 takes seconds to generate the first time). */
   hostKeyTypes?: readonly HostKeyType[];
   operations?: readonly OperationDefinition[];
+  /** Commits kept for rollback (vrouter-agent commit-history/max-entries; default 50). */
+  historyMaxEntries?: number;
+  /** Default: created over `<stateDir>/datastores` (and closed with the server). */
+  datastore?: DatastoreServices;
 }
 
 export interface ServerHandle {
@@ -235,12 +254,40 @@ export function usersFile(stateDir: string): string {
 
 export async function startServer(config: ServerConfig): Promise<ServerHandle> {
   const logger = config.logger;
+  const ownDatastore = config.datastore === undefined;
+  // The commit pipeline is built before the core and its notification bus: bind late.
+  const notify = bindConfigNotifications();
+  const datastore = config.datastore ?? (await createDatastoreServices({
+    schema: new Schema(config.yang.exportSchema()),
+    yang: config.yang,
+    directory: datastoreDirectory(config.stateDir),
+    settings: {
+      writableRunning: config.settings.writableRunning,
+      ...(config.historyMaxEntries === undefined ? {} : { historyMaxEntries: config.historyMaxEntries }),
+    },
+    logger,
+    onConfigChange: notify.onConfigChange,
+    onConfirmedCommitEvent: notify.onConfirmedCommitEvent,
+  }));
+  try {
+    return await listen(config, datastore, ownDatastore, notify);
+  } catch (err) {
+    if (ownDatastore) await datastore.close();
+    throw err;
+  }
+}
+
+async function listen(config: ServerConfig, datastore: DatastoreServices, ownDatastore: boolean,
+  notify: ReturnType<typeof bindConfigNotifications>): Promise<ServerHandle> {
+  const logger = config.logger;
   const core = new NetconfCore({
     yang: config.yang,
     settings: config.settings,
     logger,
+    datastore,
     ...(config.operations === undefined ? {} : { operations: config.operations }),
   });
+  notify.attach(core.notifications, core.schema, core);
   const hostKeys = await loadOrCreateHostKeys(config.stateDir, config.hostKeyTypes === undefined ? {} : { types: config.hostKeyTypes });
   for (const k of hostKeys) {
     if (k.created) logger.info({ type: k.type, fingerprint: k.fingerprint }, 'generated a new SSH host key');
@@ -275,6 +322,7 @@ export async function startServer(config: ServerConfig): Promise<ServerHandle> {
       closing ??= (async () => {
         await core.closeAll('other');
         await ssh.close();
+        if (ownDatastore) await datastore.close();
       })();
       return closing;
     },

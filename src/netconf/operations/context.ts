@@ -1,10 +1,11 @@
 // What an operation handler sees besides its request: the calling session, the server's
-// services, a logger and an abort signal. The datastore layer (datastores, locks, commit) joins
-// NetconfServices when it lands: add a field here and fill it in server.ts (createNetconfCore).
+// services, a logger and an abort signal. The datastore layer (datastores, locks, commit) is
+// NetconfServices.datastore, created in server.ts (startServer) or by the caller of NetconfCore.
 import type { Logger } from 'pino';
 import type { DataTree } from '../../datastore/data-tree.js';
 import type { Schema } from '../../validation/schema.js';
 import type { YangContext } from '../../validation/libyang.js';
+import type { DatastoreServices } from '../datastore-services.js';
 import type { NotificationBus, NotificationTarget } from '../notifications.js';
 
 /** RFC 6022 per-session counters. */
@@ -73,6 +74,14 @@ export interface NetconfServices {
   readonly settings: Readonly<NetconfSettings>;
   /** /ietf-netconf-monitoring:netconf-state as a state data tree, built from the live objects now (for <get>). */
   netconfState(): DataTree;
+  /**
+   * Running / candidate / startup, locks, commit pipeline, confirmed commit, history
+   * (datastore-services.ts). Absent only in a core built without datastores (some unit tests):
+   * the datastore operations then answer operation-not-supported (requireDatastore).
+   */
+  readonly datastore?: DatastoreServices;
+  /** When this agent process started (vrouter-agent:agent-state/start-time). */
+  readonly startTime: Date;
 }
 
 export interface OperationContext {
