@@ -3,7 +3,7 @@
 // reading a file that may be absent, durable removal, and a private state directory.
 // Everything the datastores keep on disk goes through here, so a reader after a crash (kill -9,
 // power loss) sees either the old content or the new one, never a torn file.
-import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import { syncDirectory, writeFileAtomic } from '../netconf/transport/atomic-write.js';
