@@ -168,7 +168,7 @@ class MessageParser {
         this.openOperation(top.el, tag);
         return;
       case 'light': {
-        const el = new XmlElement(tag, top.el);
+        const el = new XmlElement(this.parameterTag(tag, top.el, top.depth), top.el);
         top.el.nodes.push(el);
         if (top.pending.length === 0) this.frames.push({ kind: 'light', el, pending: top.pending, depth: top.depth + 1 });
         else this.descend(el, top.pending, top.depth + 1);
@@ -230,6 +230,18 @@ class MessageParser {
       return;
     }
     this.descend(el, found.streamed ?? [], 0);
+  }
+
+  /**
+   * ncclient and Ansible write edit-config's <config> (and Ansible <source>/<target> content) in no
+   * namespace: parameters of a base operation, and the datastore names inside <source> / <target>,
+   * written unqualified are taken as base-namespace parameters. Data inside them is never touched.
+   */
+  private parameterTag(tag: SaxesTagNS, parent: XmlElement, parentDepth: number): SaxesTagNS {
+    if (tag.uri !== '' || parentDepth > 1 || this.operation?.namespace !== NETCONF_BASE_NS) return tag;
+    if (parent.namespace !== NETCONF_BASE_NS) return tag;
+    if (parentDepth === 1 && parent.name !== 'source' && parent.name !== 'target') return tag;
+    return { ...tag, uri: NETCONF_BASE_NS };
   }
 
   /**

@@ -40,6 +40,12 @@ describe('netconf/operations/edit-config', function () {
       assert.equal(w.ds.datastores.candidateModified, false);
     });
 
+    it('accepts <config> in no namespace, as ncclient and Ansible send it', async () => {
+      await okCall(a, `<edit-config><target><candidate/></target><config xmlns="">${eth('eth7')}</config></edit-config>`);
+      await okCall(a, `<nc:edit-config xmlns:nc="${BASE_NS}"><nc:target><nc:candidate/></nc:target><config>${eth('eth8')}</config></nc:edit-config>`);
+      assert.deepEqual(interfaceNames(w.json(w.ds.datastores.candidate)), ['eth0', 'eth7', 'eth8']);
+    });
+
     it('an edit that changes nothing does not mark the candidate modified', async () => {
       await okCall(a, editRpc('candidate', eth('eth0', '<description>up</description>')));
       assert.equal(w.ds.datastores.candidateModified, false);
