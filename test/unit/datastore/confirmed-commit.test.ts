@@ -6,13 +6,14 @@ import { join } from 'node:path';
 import { CommitPipeline, type CommitOutcome } from '../../../src/datastore/commit.js';
 import { CommitHistory } from '../../../src/datastore/commit-history.js';
 import {
-  ConfirmedCommit, DEFAULT_CONFIRM_TIMEOUT_SECONDS, REVERT_RETRY_MS, type ConfirmedCommitEvent, type Timers,
+  ConfirmedCommit, DEFAULT_CONFIRM_TIMEOUT_SECONDS, REVERT_RETRY_MS, type ConfirmedCommitEvent,
 } from '../../../src/datastore/confirmed-commit.js';
 import { DataTree } from '../../../src/datastore/data-tree.js';
 import { DatastoreSet, type DatastoreResult, type SessionRef } from '../../../src/datastore/datastore-set.js';
 import { LockManager } from '../../../src/datastore/locks.js';
 import { Persistence } from '../../../src/datastore/persistence.js';
 import { node, routerSchema } from '../../support/schema-fixtures.js';
+import { FakeTime } from '../../support/fake-time.js';
 
 const schema = routerSchema();
 const widget = node(schema, '/vr-test:widget', 'list');
@@ -20,40 +21,6 @@ const label = node(schema, '/vr-test:widget/label', 'leaf');
 const A: SessionRef = { sessionId: 1, user: 'alice' };
 const B: SessionRef = { sessionId: 2, user: 'bob' };
 
-/** Timers and a wall clock that only move when the test says so. */
-class FakeTime implements Timers {
-  now = Date.UTC(2026, 5, 1, 10, 0, 0);
-  private seq = 0;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.now + ms, fn });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-
-  get armed(): number {
-    return this.timers.size;
-  }
-
-  /** Moves the clock forward, firing due timers in order. */
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= end && (next === undefined || entry[1].at < next[1].at)) next = entry;
-      if (next === undefined) break;
-      this.timers.delete(next[0]);
-      this.now = next[1].at;
-      next[1].fn();
-    }
-    this.now = end;
-  }
-}
 
 interface Agent {
   ds: DatastoreSet;
@@ -73,7 +40,7 @@ describe('confirmed commit (RFC 6241 §8.4)', () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'vrouterd-confirmed-'));
-    time = new FakeTime();
+    time = new FakeTime(Date.UTC(2026, 5, 1, 10, 0, 0));
     failCommitTree = false;
   });
 

@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Timers } from '../../../../src/datastore/confirmed-commit.js';
 import type { DataTree } from '../../../../src/datastore/data-tree.js';
 import { toJson } from '../../../../src/datastore/json-encoder.js';
 import { Persistence } from '../../../../src/datastore/persistence.js';
@@ -24,40 +23,8 @@ export const IANA_NS = 'urn:ietf:params:xml:ns:yang:iana-if-type';
 export const AGENT_NS = 'urn:vrouterd:params:xml:ns:yang:vrouter-agent';
 export const NCN = 'urn:ietf:params:xml:ns:yang:ietf-netconf-notifications';
 
-/** Timers and a wall clock that move only when the test says so. */
-export class FakeTime implements Timers {
-  now = Date.UTC(2026, 10, 22, 10, 0, 0);
-  private seq = 0;
-  private readonly timers = new Map<number, { at: number; fn: () => void }>();
-
-  setTimeout(fn: () => void, ms: number): unknown {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.now + ms, fn });
-    return id;
-  }
-
-  clearTimeout(handle: unknown): void {
-    this.timers.delete(handle as number);
-  }
-
-  get armed(): number {
-    return this.timers.size;
-  }
-
-  /** Moves the clock forward, firing due timers in order. */
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= end && (next === undefined || entry[1].at < next[1].at)) next = entry;
-      if (next === undefined) break;
-      this.timers.delete(next[0]);
-      this.now = next[1].at;
-      next[1].fn();
-    }
-    this.now = end;
-  }
-}
+import { FakeTime } from '../../../support/fake-time.js';
+export { FakeTime };
 
 let schemaPromise: Promise<Schema> | undefined;
 /** One Schema for every world (read-only). */
