@@ -12,6 +12,7 @@ packages=(
   openssh-client python3-paramiko       # real SSH clients in the transport tests
   python3-ncclient yangcli ansible      # real NETCONF clients in the integration tests
   netconfd openssh-server               # yuma123 netconfd behind its own sshd, for bench/
+  docker.io busybox-static              # a Docker engine the container tests start themselves
 )
 
 missing=()
