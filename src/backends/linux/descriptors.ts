@@ -1,0 +1,151 @@
+// The Linux backend's descriptors: what the transaction engine calls to drive the kernel for each
+// item kind translate.ts produces. One descriptor per kind:
+//
+//   linux-netns            linux/netns/<name>                 ip netns add / del (lo brought up)
+//   linux-forwarding       linux/<ns>/forwarding              net.ipv4.ip_forward, net.ipv6.conf.all.forwarding
+//   linux-link             linux/<ns>/link/<kernel-name>      descriptors-link.ts
+//   linux-link-forwarding  linux/<ns>/link-forwarding/<dev>   descriptors-link.ts
+//   linux-address          linux/<ns>/address/…               descriptors-ip.ts
+//   linux-route            linux/<ns>/route/…                 descriptors-ip.ts
+//
+// Not here yet: the Docker container attachment (linux/container/<name>); its items have no
+// descriptor, so a configuration with a container fails to plan with "no descriptor handles …".
+//
+// dependencies(item) are the ones translate.ts computed (translatedDependencies).
+//
+// retrieve(ctx) reads every namespace `ip netns list` shows (options.namespaceFilter narrows
+// that; options.includeDefaultNamespace adds the default one) and reports items under the same
+// keys translate.ts uses, with the kernel's values; each descriptor's `equivalent` compares a
+// kernel value with a configured one (absent attributes in the configuration = the kernel's own).
+// Presence keys are reported too, so pending items become applicable on resync: every named
+// namespace as linux/netns/<name> (by the netns descriptor) and every link as
+// linux/<ns>/device/<kernel-name> (by the link descriptor). createdByVrouterd comes from the
+// ownership record in the engine's metadata (descriptors-common.ts explains why).
+//
+// Forwarding: create records the sysctl values it finds, then sets the configured ones; delete
+// puts the recorded values back (the kernel is left as it was before vrouterd changed it). After a
+// restart nothing is recorded, and delete then leaves the kernel's values alone. A namespace that
+// is gone has no sysctls to restore: deleting its forwarding item succeeds.
+//
+// Errors: a kernel refusal is an Error with the kernel's words and the failing command
+// ("RTNETLINK answers: File exists (ip -n r1 -batch: link add name eth0 type veth …)").
+
+import type { Descriptor, DescriptorContext, RetrievedItem } from '../../commit/descriptor.js';
+import { splitKey, type Item } from '../../commit/item.js';
+import {
+  isMissingNamespace, keyMatcher, markOwn, namespacesToRead, ownRecord, perNamespace, readSysctls, writeSysctls,
+  type LinuxDescriptorOptions,
+} from './descriptors-common.js';
+import { addressDescriptor, routeDescriptor } from './descriptors-ip.js';
+import { forwardingEquivalent, linkDescriptor, linkForwardingDescriptor } from './descriptors-link.js';
+import type { IpRunner } from './ip-runner.js';
+import type { ForwardingSpec, NamespaceSpec } from './link-spec.js';
+import { forwardingItemKey, LINUX_BACKEND, netnsKey, translatedDependencies } from './translate-keys.js';
+
+export type { LinuxDescriptorOptions, OwnRecord } from './descriptors-common.js';
+
+/** The descriptors of every Linux item kind, to register in the engine's DescriptorRegistry. */
+export function linuxDescriptors(runner: IpRunner, options: LinuxDescriptorOptions = {}): Descriptor[] {
+  return [
+    namespaceDescriptor(runner, options),
+    forwardingDescriptor(runner, options),
+    linkDescriptor(runner, options),
+    linkForwardingDescriptor(runner, options),
+    addressDescriptor(runner, options),
+    routeDescriptor(runner, options),
+  ];
+}
+
+function isNetnsKey(key: string): boolean {
+  const p = splitKey(key);
+  return p.length === 3 && p[0] === LINUX_BACKEND && p[1] === 'netns';
+}
+
+export function namespaceDescriptor(runner: IpRunner, options: LinuxDescriptorOptions): Descriptor {
+  return {
+    kind: 'linux-netns',
+    matches: isNetnsKey,
+    dependencies: translatedDependencies,
+    async create(ctx: DescriptorContext, item: Item): Promise<void> {
+      const { name } = item.value as NamespaceSpec;
+      try {
+        await runner.addNamespace(name);
+      } catch (e) {
+        // `ip netns add` may have made the namespace before `lo up` failed: do not leave it.
+        if (!/netns add/u.test(String(e)) && await runner.namespaceExists(name)) await runner.deleteNamespace(name).catch(() => undefined);
+        throw e;
+      }
+      markOwn(ctx, item.key);
+    },
+    async delete(_ctx: DescriptorContext, item: Item): Promise<void> {
+      const { name } = item.value as NamespaceSpec;
+      try {
+        await runner.deleteNamespace(name);
+      } catch (e) {
+        if (await runner.namespaceExists(name)) throw e;
+      }
+    },
+    async retrieve(ctx: DescriptorContext): Promise<RetrievedItem[]> {
+      const names = (await namespacesToRead(runner, options)).filter((n): n is string => n !== undefined);
+      return names.map((name) => {
+        const key = netnsKey(name);
+        return { item: { key, value: { name }, backend: LINUX_BACKEND }, createdByVrouterd: ownRecord(ctx, key) !== undefined };
+      });
+    },
+  };
+}
+
+const IPV4_FORWARD = 'net/ipv4/ip_forward';
+const IPV6_FORWARD = 'net/ipv6/conf/all/forwarding';
+
+function settingsOf(v: { ipv4?: boolean; ipv6?: boolean }): [string, boolean][] {
+  const s: [string, boolean][] = [];
+  if (v.ipv4 !== undefined) s.push([IPV4_FORWARD, v.ipv4]);
+  if (v.ipv6 !== undefined) s.push([IPV6_FORWARD, v.ipv6]);
+  return s;
+}
+
+function nsOfSpec(v: ForwardingSpec): string | undefined {
+  return v.namespace === '' ? undefined : v.namespace;
+}
+
+export function forwardingDescriptor(runner: IpRunner, options: LinuxDescriptorOptions): Descriptor {
+  return {
+    kind: 'linux-forwarding',
+    matches: keyMatcher('forwarding', 0),
+    dependencies: translatedDependencies,
+    equivalent: (a, b) => {
+      const x = a.value as ForwardingSpec;
+      const y = b.value as ForwardingSpec;
+      return a.backend === b.backend && x.namespace === y.namespace && forwardingEquivalent(x, y);
+    },
+    async create(ctx, item) {
+      const v = item.value as ForwardingSpec;
+      const ns = nsOfSpec(v);
+      const [ipv4, ipv6] = await readSysctls(runner, options, ns, [IPV4_FORWARD, IPV6_FORWARD]);
+      await writeSysctls(runner, options, ns, settingsOf(v));
+      markOwn(ctx, item.key, { ...(ipv4 !== undefined ? { ipv4 } : {}), ...(ipv6 !== undefined ? { ipv6 } : {}) });
+    },
+    async delete(ctx, item) {
+      const before = ownRecord(ctx, item.key)?.before;
+      if (before === undefined) return;
+      try {
+        await writeSysctls(runner, options, nsOfSpec(item.value as ForwardingSpec), settingsOf(before));
+      } catch (e) {
+        if (!isMissingNamespace(String(e))) throw e;
+      }
+    },
+    async update(_ctx, _previous, next) {
+      const v = next.value as ForwardingSpec;
+      await writeSysctls(runner, options, nsOfSpec(v), settingsOf(v));
+    },
+    async retrieve(ctx) {
+      return perNamespace(runner, options, async (ns): Promise<RetrievedItem[]> => {
+        const [ipv4, ipv6] = await readSysctls(runner, options, ns, [IPV4_FORWARD, IPV6_FORWARD]);
+        const key = forwardingItemKey(ns);
+        const value: ForwardingSpec = { namespace: ns ?? '', ...(ipv4 !== undefined ? { ipv4 } : {}), ...(ipv6 !== undefined ? { ipv6 } : {}) };
+        return [{ item: { key, value, backend: LINUX_BACKEND }, createdByVrouterd: ownRecord(ctx, key) !== undefined }];
+      });
+    },
+  };
+}
