@@ -21,6 +21,8 @@ export interface RunArgs {
   modules: string[];
   logLevel?: LogLevel;
   initAdmin: boolean;
+  /** --no-linux: run without the Linux backend (commits do not touch the kernel). */
+  noLinux?: boolean;
 }
 
 export interface UserArgs {
@@ -89,6 +91,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--module': out.modules.push(moduleSpec(r.value(a.flag, a.inline))); break;
       case '--log-level': out.logLevel = logLevel(r.value(a.flag, a.inline)); break;
       case '--init-admin': out.initAdmin = true; break;
+      case '--no-linux': out.noLinux = true; break;
       default: throw new UsageError(`unknown option ${a.flag} (see vrouterd --help)`);
     }
   }

@@ -22,6 +22,9 @@ Options:
   --log-level LEVEL   ${LOG_LEVELS.join(' | ')} (overrides agent/log-level; default info)
   --init-admin        on the first start (no users.json yet), create the user "admin" with a
                       random password and print it once on stdout
+  --no-linux          do not drive the Linux kernel: commits change the configuration only
+                      (by default a commit creates the configured namespaces, links, addresses
+                      and routes with iproute2, which needs root)
   --help              this text
   --version           print the version
 

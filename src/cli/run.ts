@@ -84,6 +84,7 @@ export async function startAgent(args: RunArgs, out: NodeJS.WritableStream = pro
       },
       maxSessions: netconf.maxSessions,
       historyMaxEntries: config.commitHistory.maxEntries,
+      linux: args.noLinux !== true,
       logger,
       yang,
       users,

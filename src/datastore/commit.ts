@@ -42,7 +42,7 @@ export interface ApplyContext {
   by: CommitAuthor;
 }
 
-/** A consumer of committed changes (the backends); rejects to fail the commit. */
+/** A consumer of committed changes (the backends); rejects to fail the commit (the error may carry ApplierErrorShape). */
 export interface CommitApplier {
   readonly name: string;
   apply(context: ApplyContext): Promise<void>;
@@ -122,6 +122,24 @@ export function fromValidationError(e: ValidationError): DatastoreError {
 export async function validateDatastore(validator: DatastoreValidator, schema: Schema, tree: DataTree): Promise<DatastoreError[]> {
   const errors = await validator.validate(encodeJson(schema, tree), { datastore: 'config' });
   return errors.map(fromValidationError);
+}
+
+/**
+ * What an applier's error may carry besides its message: `path` (RFC 7951 instance path of the
+ * YANG node behind the failure, the rpc-error's error-path) and `tag` (an RFC 6241 error-tag).
+ */
+export interface ApplierErrorShape {
+  path?: string;
+  tag?: ErrorTag;
+}
+
+function applierErrorShape(err: unknown): ApplierErrorShape {
+  if (err === null || typeof err !== 'object') return {};
+  const { path, tag } = err as { path?: unknown; tag?: unknown };
+  return {
+    ...(typeof path === 'string' && path !== '' ? { path } : {}),
+    ...(typeof tag === 'string' && Object.hasOwn(TAGS, tag) ? { tag: tag as ErrorTag } : {}),
+  };
 }
 
 const NOTIFY_OP: Record<ChangeOp, EditOperationName> = { create: 'create', delete: 'delete', replace: 'replace', move: 'merge' };
@@ -251,10 +269,12 @@ export class CommitPipeline {
         done.push(applier);
       } catch (err) {
         const reverted = await this.revertAppliers(done, context);
+        const shaped = applierErrorShape(err);
         return {
-          tag: reverted ? 'operation-failed' : 'rollback-failed',
+          tag: reverted ? shaped.tag ?? 'operation-failed' : 'rollback-failed',
           type: 'application',
           message: `${applier.name} could not apply the commit: ${describe(err)}${reverted ? '' : ' (and undoing what other backends did failed too)'}`,
+          ...(shaped.path === undefined ? {} : { path: shaped.path }),
         };
       }
     }

@@ -45,7 +45,7 @@ export interface DatastoreServicesOptions {
   directory: string;
   settings: DatastoreSettings;
   logger: Logger;
-  /** The backends (none yet). */
+  /** The backends, in apply order (startServer passes the Linux backend's applier). */
   appliers?: readonly CommitApplier[];
   /** RFC 6470 netconf-config-change (the notifications module plugs in here). */
   onConfigChange?: (event: ConfigChangeEvent) => void;

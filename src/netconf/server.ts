@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
+import { createLinuxBackend } from '../backends/linux/linux-applier.js';
 import type { DataTree } from '../datastore/data-tree.js';
 import { YangContext, type ModuleRequest } from '../validation/libyang.js';
 import { defaultSearchDirs, STANDARD_MODULES } from '../validation/module-search-path.js';
@@ -200,7 +201,7 @@ export class NetconfCore implements SessionHost, SessionDirectory {
 // ---- the YANG module set ------------------------------------------------------------------------
 
 /** vrouterd's own modules, loaded after the standard ones. */
-export const AGENT_MODULES: readonly ModuleRequest[] = Object.freeze([{ name: 'vrouter-agent' }]);
+export const AGENT_MODULES: readonly ModuleRequest[] = Object.freeze([{ name: 'vrouter-agent' }, { name: 'vrouter-linux' }]);
 
 /** "name" or "name@revision", as --module takes it. */
 export function parseModuleSpec(spec: string): ModuleRequest {
@@ -236,6 +237,13 @@ export interface ServerConfig {
   historyMaxEntries?: number;
   /** Default: created over `<stateDir>/datastores` (and closed with the server). */
   datastore?: DatastoreServices;
+  /**
+   * Drive the Linux kernel (iproute2) from commits: the vrouter-linux / ietf-interfaces /
+   * ietf-routing configuration becomes namespaces, links, addresses and routes. Default true;
+   * false (--no-linux) commits configuration without touching the kernel. Ignored when
+   * `datastore` is given (its appliers are the caller's).
+   */
+  linux?: boolean;
 }
 
 export interface ServerHandle {
@@ -257,6 +265,8 @@ export async function startServer(config: ServerConfig): Promise<ServerHandle> {
   const ownDatastore = config.datastore === undefined;
   // The commit pipeline is built before the core and its notification bus: bind late.
   const notify = bindConfigNotifications();
+  const linux = config.linux === false ? undefined : createLinuxBackend({ logger });
+  if (linux === undefined) logger.info('the Linux backend is disabled: commits do not change the kernel');
   const datastore = config.datastore ?? (await createDatastoreServices({
     schema: new Schema(config.yang.exportSchema()),
     yang: config.yang,
@@ -266,9 +276,12 @@ export async function startServer(config: ServerConfig): Promise<ServerHandle> {
       ...(config.historyMaxEntries === undefined ? {} : { historyMaxEntries: config.historyMaxEntries }),
     },
     logger,
+    ...(linux === undefined ? {} : { appliers: [linux.applier] }),
     onConfigChange: notify.onConfigChange,
     onConfirmedCommitEvent: notify.onConfirmedCommitEvent,
   }));
+  // Before any session can commit: the engine learns what the kernel already holds.
+  if (linux !== undefined && config.datastore === undefined) await linux.resync(datastore.datastores.running);
   try {
     return await listen(config, datastore, ownDatastore, notify);
   } catch (err) {
