@@ -8,10 +8,7 @@ import type { TransactionEngine, TransactionOutcome } from '../../../../src/comm
 import type { Item } from '../../../../src/commit/item.js';
 import type { ApplyContext } from '../../../../src/datastore/commit.js';
 import type { DataTree } from '../../../../src/datastore/data-tree.js';
-import { decodeXml } from '../../../../src/datastore/xml-decoder.js';
-import { YangContext } from '../../../../src/validation/libyang.js';
-import { defaultSearchDirs, STANDARD_MODULES } from '../../../../src/validation/module-search-path.js';
-import { Schema } from '../../../../src/validation/schema.js';
+import { openLinuxSchema, type LinuxSchema } from '../../../support/linux-schema.js';
 
 const IFS = 'xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces" xmlns:vl="urn:vrouterd:params:xml:ns:yang:vrouter-linux"'
   + ' xmlns:ianaift="urn:ietf:params:xml:ns:yang:iana-if-type"';
@@ -28,19 +25,16 @@ class FakeEngine implements Pick<TransactionEngine, 'commit'> {
 
 describe('LinuxApplier (commit pipeline → transaction engine)', function () {
   this.timeout(60_000);
-  let ctx: YangContext | undefined;
-  let schema: Schema;
+  let linux: LinuxSchema | undefined;
 
   before(async () => {
-    ctx = await YangContext.create({ searchDirs: defaultSearchDirs(), modules: [...STANDARD_MODULES, { name: 'vrouter-linux' }] });
-    schema = new Schema(ctx.exportSchema());
+    linux = await openLinuxSchema();
   });
-  after(() => ctx?.close());
+  after(() => linux?.close());
 
   function tree(xml: string): DataTree {
-    const decoded = decodeXml(schema, xml, { datastore: 'config' });
-    if (!decoded.ok) throw new Error(decoded.errors.map((e) => e.message).join('; '));
-    return decoded.tree;
+    if (linux === undefined) throw new Error('the schema is not loaded');
+    return linux.tree(xml);
   }
   function context(after: DataTree): ApplyContext {
     return { transactionId: 7, before: tree(''), after, changes: { changes: [] }, by: { user: 'tester', sessionId: 1 } };

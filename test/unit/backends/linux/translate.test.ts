@@ -10,10 +10,7 @@ import {
   type TranslateResult, type TranslatedItem,
 } from '../../../../src/backends/linux/translate.js';
 import type { DataTree } from '../../../../src/datastore/data-tree.js';
-import { decodeXml } from '../../../../src/datastore/xml-decoder.js';
-import { YangContext } from '../../../../src/validation/libyang.js';
-import { defaultSearchDirs, STANDARD_MODULES } from '../../../../src/validation/module-search-path.js';
-import { Schema } from '../../../../src/validation/schema.js';
+import { openLinuxSchema, type LinuxSchema } from '../../../support/linux-schema.js';
 
 const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'fixtures', 'vrouter-linux');
 const IFS = 'xmlns="urn:ietf:params:xml:ns:yang:ietf-interfaces" xmlns:vl="urn:vrouterd:params:xml:ns:yang:vrouter-linux"'
@@ -23,19 +20,16 @@ const IP = 'xmlns="urn:ietf:params:xml:ns:yang:ietf-ip"';
 
 describe('linux translate (YANG configuration → backend items)', function () {
   this.timeout(60_000);
-  let ctx: YangContext | undefined;
-  let schema: Schema;
+  let linux: LinuxSchema | undefined;
 
   before(async () => {
-    ctx = await YangContext.create({ searchDirs: defaultSearchDirs(), modules: [...STANDARD_MODULES, { name: 'vrouter-linux' }] });
-    schema = new Schema(ctx.exportSchema());
+    linux = await openLinuxSchema();
   });
-  after(() => ctx?.close());
+  after(() => linux?.close());
 
   function tree(xml: string): DataTree {
-    const decoded = decodeXml(schema, xml, { datastore: 'config' });
-    if (!decoded.ok) throw new Error(decoded.errors.map((e) => e.message).join('; '));
-    return decoded.tree;
+    if (linux === undefined) throw new Error('the schema is not loaded');
+    return linux.tree(xml);
   }
   function fixture(file: string): TranslateResult {
     return translateLinux(tree(readFileSync(join(FIXTURES, file), 'utf8')));
