@@ -72,7 +72,8 @@ function kernelState(): string {
     addresses: addresses(ns),
     routes4: routes(ns),
     routes6: ipJson<RouteInfo[]>(ns, '-6', 'route', 'show'),
-    all: ipJson<RouteInfo[]>(ns, 'route', 'show', 'table', 'all').length,
+    // IPv4 only: the kernel adds IPv6 local/multicast routes by itself over time (DAD completing).
+    all: ipJson<RouteInfo[]>(ns, '-4', 'route', 'show', 'table', 'all').length,
   })));
 }
 
