@@ -26,32 +26,58 @@ function nsOf(key: string): string | undefined {
   return parseLinuxKey(key)?.namespace;
 }
 
+/**
+ * The part address and route descriptors share: one batch object per item, created with
+ * `replace`, deleted tolerating `gone`, retrieved per namespace with ownership from metadata.
+ */
+function batchObjectDescriptor<T extends AddressSpec | RouteSpec>(runner: IpRunner, options: LinuxDescriptorOptions, d: {
+  kind: string;
+  keyPart: string;
+  type: 'address' | 'route';
+  gone: RegExp;
+  equivalent(current: T, desired: T): boolean;
+  read(ns: string | null): Promise<T[]>;
+  keyOf(ns: string | undefined, spec: T): string;
+}): Descriptor {
+  const object = (item: Item): { type: 'address'; spec: AddressSpec } | { type: 'route'; spec: RouteSpec } =>
+    (d.type === 'address' ? { type: 'address', spec: item.value as AddressSpec } : { type: 'route', spec: item.value as RouteSpec });
+  return {
+    kind: d.kind,
+    matches: keyMatcher(d.keyPart, 3),
+    dependencies: translatedDependencies,
+    equivalent: (a: Item, b: Item) => a.backend === b.backend && d.equivalent(a.value as T, b.value as T),
+    async create(ctx, item) {
+      await runOps(runner, nsOf(item.key), [{ op: 'create', object: object(item) }]);
+      markOwn(ctx, item.key);
+    },
+    async delete(_ctx, item) {
+      await runOps(runner, nsOf(item.key), [{ op: 'delete', object: object(item) }], d.gone);
+    },
+    async retrieve(ctx) {
+      return perNamespace(runner, options, async (ns): Promise<RetrievedItem[]> =>
+        (await d.read(ns ?? null)).map((spec) => {
+          const key = d.keyOf(ns, spec);
+          return { item: { key, value: spec, backend: LINUX_BACKEND }, createdByVrouterd: ownRecord(ctx, key) !== undefined };
+        }));
+    },
+  };
+}
+
 export function addressesEquivalent(current: AddressSpec, desired: AddressSpec): boolean {
   return current.dev === desired.dev && current.address === desired.address && current.prefixLength === desired.prefixLength
     && current.peer === desired.peer && (desired.broadcast === undefined || current.broadcast === desired.broadcast);
 }
 
 export function addressDescriptor(runner: IpRunner, options: LinuxDescriptorOptions): Descriptor {
-  return {
+  return batchObjectDescriptor<AddressSpec>(runner, options, {
     kind: 'linux-address',
-    matches: keyMatcher('address', 3),
-    dependencies: translatedDependencies,
-    equivalent: (a: Item, b: Item) => a.backend === b.backend && addressesEquivalent(a.value as AddressSpec, b.value as AddressSpec),
-    async create(ctx, item) {
-      await runOps(runner, nsOf(item.key), [{ op: 'create', object: { type: 'address', spec: item.value as AddressSpec } }]);
-      markOwn(ctx, item.key);
-    },
-    async delete(_ctx, item) {
-      await runOps(runner, nsOf(item.key), [{ op: 'delete', object: { type: 'address', spec: item.value as AddressSpec } }], ADDRESS_GONE);
-    },
-    async retrieve(ctx) {
-      return perNamespace(runner, options, async (ns): Promise<RetrievedItem[]> =>
-        (await runner.readAddresses(ns ?? null)).filter((a) => !a.kernelCreated).map((a) => {
-          const key = addressItemKey(ns, a.spec);
-          return { item: { key, value: a.spec, backend: LINUX_BACKEND }, createdByVrouterd: ownRecord(ctx, key) !== undefined };
-        }));
-    },
-  };
+    keyPart: 'address',
+    type: 'address',
+    gone: ADDRESS_GONE,
+    equivalent: addressesEquivalent,
+    read: async (ns) => (await runner.readAddresses(ns)).filter((a) => !a.kernelCreated).map((a) => a.spec),
+    keyOf: addressItemKey,
+  });
 }
 
 function hopsEquivalent(current: NextHop, desired: NextHop): boolean {
@@ -76,26 +102,17 @@ export function routesEquivalent(currentRaw: RouteSpec, desiredRaw: RouteSpec): 
 
 export function routeDescriptor(runner: IpRunner, options: LinuxDescriptorOptions): Descriptor {
   return {
-    kind: 'linux-route',
-    matches: keyMatcher('route', 3),
-    dependencies: translatedDependencies,
-    equivalent: (a: Item, b: Item) => a.backend === b.backend && routesEquivalent(a.value as RouteSpec, b.value as RouteSpec),
-    async create(ctx, item) {
-      await runOps(runner, nsOf(item.key), [{ op: 'create', object: { type: 'route', spec: item.value as RouteSpec } }]);
-      markOwn(ctx, item.key);
-    },
-    async delete(_ctx, item) {
-      await runOps(runner, nsOf(item.key), [{ op: 'delete', object: { type: 'route', spec: item.value as RouteSpec } }], ROUTE_GONE);
-    },
+    ...batchObjectDescriptor<RouteSpec>(runner, options, {
+      kind: 'linux-route',
+      keyPart: 'route',
+      type: 'route',
+      gone: ROUTE_GONE,
+      equivalent: routesEquivalent,
+      read: async (ns) => (await runner.readRoutes(ns)).routes,
+      keyOf: routeItemKey,
+    }),
     async update(_ctx, _previous, next) {
       await runOps(runner, nsOf(next.key), [{ op: 'replace', object: { type: 'route', spec: next.value as RouteSpec } }]);
-    },
-    async retrieve(ctx) {
-      return perNamespace(runner, options, async (ns): Promise<RetrievedItem[]> =>
-        (await runner.readRoutes(ns ?? null)).routes.map((r) => {
-          const key = routeItemKey(ns, r);
-          return { item: { key, value: r, backend: LINUX_BACKEND }, createdByVrouterd: ownRecord(ctx, key) !== undefined };
-        }));
     },
   };
 }
