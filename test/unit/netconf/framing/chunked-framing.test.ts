@@ -4,22 +4,12 @@ import {
   DEFAULT_ENCODE_CHUNK_SIZE,
   encodeChunked,
 } from '../../../../src/netconf/framing/chunked-framing.js';
-import type { FramingError, FramingErrorKind } from '../../../../src/netconf/framing/framing-error.js';
+import type { FramingErrorKind } from '../../../../src/netconf/framing/framing-error.js';
 import { bytewise, prng, randomSplit } from '../../../support/prng.js';
+import { b, decodeAll, texts } from './feed.js';
 
-const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 
-function decodeAll(decoder: ChunkedDecoder, pieces: Buffer[]): { messages: Buffer[]; error?: FramingError } {
-  const messages: Buffer[] = [];
-  for (const piece of pieces) {
-    const result = decoder.feed(piece);
-    messages.push(...result.messages);
-    if (result.error) return { messages, error: result.error };
-  }
-  return { messages };
-}
 
-const texts = (messages: Buffer[]): string[] => messages.map((m) => m.toString('utf8'));
 
 /** Chunk sizes of an encoded message, read back from its headers. */
 function chunkSizes(encoded: Buffer): number[] {

@@ -1,22 +1,10 @@
 import { strict as assert } from 'node:assert';
 import { EOM_DELIMITER, EomDecoder, encodeEom } from '../../../../src/netconf/framing/eom-framing.js';
-import type { FramingError } from '../../../../src/netconf/framing/framing-error.js';
 import { bytewise, prng, randomSplit } from '../../../support/prng.js';
+import { b, decodeAll, texts } from './feed.js';
 
-const b = (s: string): Buffer => Buffer.from(s, 'utf8');
 
-/** Feed every piece; collect messages and stop at the first error. */
-function decodeAll(decoder: EomDecoder, pieces: Buffer[]): { messages: Buffer[]; error?: FramingError } {
-  const messages: Buffer[] = [];
-  for (const piece of pieces) {
-    const result = decoder.feed(piece);
-    messages.push(...result.messages);
-    if (result.error) return { messages, error: result.error };
-  }
-  return { messages };
-}
 
-const texts = (messages: Buffer[]): string[] => messages.map((m) => m.toString('utf8'));
 
 /** What a decoder must produce: split on the delimiter, dropping the unterminated remainder. */
 function reference(stream: Buffer): Buffer[] {

@@ -4,9 +4,8 @@ import { encodeEom } from '../../../../src/netconf/framing/eom-framing.js';
 import { Framer } from '../../../../src/netconf/framing/framer.js';
 import type { FeedResult } from '../../../../src/netconf/framing/framing-error.js';
 import { bytewise, prng, randomSplit } from '../../../support/prng.js';
+import { b, texts } from './feed.js';
 
-const b = (s: string): Buffer => Buffer.from(s, 'utf8');
-const texts = (messages: Buffer[]): string[] => messages.map((m) => m.toString('utf8'));
 
 const HELLO = '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities/></hello>';
 const RPC1 = '<rpc message-id="1" xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><get/></rpc>';
