@@ -23,6 +23,8 @@ export interface RunArgs {
   initAdmin: boolean;
   /** --no-linux: run without the Linux backend (commits do not touch the kernel). */
   noLinux?: boolean;
+  /** --docker-socket: the Docker engine's socket for container attachments. */
+  dockerSocket?: string;
 }
 
 export interface UserArgs {
@@ -92,6 +94,7 @@ export function parseArgs(argv: readonly string[]): CliArgs {
       case '--log-level': out.logLevel = logLevel(r.value(a.flag, a.inline)); break;
       case '--init-admin': out.initAdmin = true; break;
       case '--no-linux': out.noLinux = true; break;
+      case '--docker-socket': out.dockerSocket = r.value(a.flag, a.inline); break;
       default: throw new UsageError(`unknown option ${a.flag} (see vrouterd --help)`);
     }
   }

@@ -25,6 +25,8 @@ Options:
   --no-linux          do not drive the Linux kernel: commits change the configuration only
                       (by default a commit creates the configured namespaces, links, addresses
                       and routes with iproute2, which needs root)
+  --docker-socket P   the Docker engine's socket, for containers/container attachments
+                      (default /var/run/docker.sock; an engine that is not there leaves them pending)
   --help              this text
   --version           print the version
 

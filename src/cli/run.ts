@@ -85,6 +85,8 @@ export async function startAgent(args: RunArgs, out: NodeJS.WritableStream = pro
       maxSessions: netconf.maxSessions,
       historyMaxEntries: config.commitHistory.maxEntries,
       linux: args.noLinux !== true,
+      resyncIntervalSeconds: config.resync.intervalSeconds,
+      ...(args.dockerSocket === undefined ? {} : { dockerSocket: args.dockerSocket }),
       logger,
       yang,
       users,

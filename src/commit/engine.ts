@@ -118,12 +118,15 @@ export class TransactionEngine {
   }
 
   /**
-   * A key is no longer present in its backend (the caller has checked that it is gone now, not
-   * just seen an event). Dependents are removed and become pending; an object vrouterd had
+   * A key is no longer present in its backend: either the caller has checked that it is gone
+   * now, or it passes `stillGone`, which runs in the engine's queue just before acting.
+   * Dependents are removed and become pending; an object vrouterd had
    * created and still desires is re-created (drift repair).
    */
-  keyDisappeared(key: string): Promise<TransactionOutcome> {
+  keyDisappeared(key: string, stillGone?: () => Promise<boolean>): Promise<TransactionOutcome> {
     return this.enqueue(async () => {
+      // Checked in the queue: an event about an object re-created since must change nothing.
+      if (stillGone !== undefined && !(await stillGone())) return { ok: true };
       const wasExternal = this.external.delete(key);
       const wasApplied = this.applied.delete(key);
       if (wasApplied) this.metadata.delete(key);

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { createLinuxBackend } from '../backends/linux/linux-applier.js';
+import type { Backend } from '../backends/backend.js';
+import { createLinuxBackend } from '../backends/linux/linux-backend.js';
 import type { DataTree } from '../datastore/data-tree.js';
 import { YangContext, type ModuleRequest } from '../validation/libyang.js';
 import { defaultSearchDirs, STANDARD_MODULES } from '../validation/module-search-path.js';
@@ -42,6 +43,8 @@ export interface CoreOptions {
    * (locks released, then an unconfirmed commit reverted) and its monitoring view (locks).
    */
   datastore?: DatastoreServices;
+  /** The backends behind the commit (engine-state in <get>, dry-run, resync). */
+  backends?: readonly Backend[];
 }
 
 export interface OpenSessionInfo {
@@ -90,6 +93,7 @@ export class NetconfCore implements SessionHost, SessionDirectory {
       netconfState: () => this.netconfState(),
       startTime: this.totals.netconfStartTime,
       ...(options.datastore === undefined ? {} : { datastore: options.datastore }),
+      backends: options.backends ?? [],
     };
     const datastore = options.datastore;
     if (datastore !== undefined) {
@@ -244,6 +248,10 @@ export interface ServerConfig {
    * `datastore` is given (its appliers are the caller's).
    */
   linux?: boolean;
+  /** Period of the automatic backend resync (vrouter-agent agent/resync/interval); 0: none. */
+  resyncIntervalSeconds?: number;
+  /** The Docker engine's socket for container attachments; default /var/run/docker.sock. */
+  dockerSocket?: string;
 }
 
 export interface ServerHandle {
@@ -265,7 +273,11 @@ export async function startServer(config: ServerConfig): Promise<ServerHandle> {
   const ownDatastore = config.datastore === undefined;
   // The commit pipeline is built before the core and its notification bus: bind late.
   const notify = bindConfigNotifications();
-  const linux = config.linux === false ? undefined : createLinuxBackend({ logger });
+  const linux = config.linux === false ? undefined : createLinuxBackend({
+    logger,
+    resyncIntervalMs: (config.resyncIntervalSeconds ?? 0) * 1000,
+    ...(config.dockerSocket === undefined ? {} : { dockerSocket: config.dockerSocket }),
+  });
   if (linux === undefined) logger.info('the Linux backend is disabled: commits do not change the kernel');
   const datastore = config.datastore ?? (await createDatastoreServices({
     schema: new Schema(config.yang.exportSchema()),
@@ -281,23 +293,26 @@ export async function startServer(config: ServerConfig): Promise<ServerHandle> {
     onConfirmedCommitEvent: notify.onConfirmedCommitEvent,
   }));
   // Before any session can commit: the engine learns what the kernel already holds.
-  if (linux !== undefined && config.datastore === undefined) await linux.resync(datastore.datastores.running);
+  const backends: Backend[] = linux === undefined || config.datastore !== undefined ? [] : [linux];
+  for (const b of backends) await b.start(datastore.datastores.running);
   try {
-    return await listen(config, datastore, ownDatastore, notify);
+    return await listen(config, datastore, ownDatastore, notify, backends);
   } catch (err) {
+    await Promise.all(backends.map((b) => b.close()));
     if (ownDatastore) await datastore.close();
     throw err;
   }
 }
 
 async function listen(config: ServerConfig, datastore: DatastoreServices, ownDatastore: boolean,
-  notify: ReturnType<typeof bindConfigNotifications>): Promise<ServerHandle> {
+  notify: ReturnType<typeof bindConfigNotifications>, backends: readonly Backend[]): Promise<ServerHandle> {
   const logger = config.logger;
   const core = new NetconfCore({
     yang: config.yang,
     settings: config.settings,
     logger,
     datastore,
+    backends,
     ...(config.operations === undefined ? {} : { operations: config.operations }),
   });
   notify.attach(core.notifications, core.schema, core);
@@ -335,6 +350,7 @@ async function listen(config: ServerConfig, datastore: DatastoreServices, ownDat
       closing ??= (async () => {
         await core.closeAll('other');
         await ssh.close();
+        await Promise.all(backends.map((b) => b.close()));
         if (ownDatastore) await datastore.close();
       })();
       return closing;

@@ -62,6 +62,8 @@ export interface VrouterdOptions {
   password?: string;
   /** Default 'debug': the log tail in a failure message then says what the server did. */
   logLevel?: string;
+  /** More vrouterd arguments (--docker-socket …). */
+  extraArgs?: readonly string[];
   /** Time allowed for one start (YANG compilation, host keys on the first start); default 60 s. */
   startTimeoutMs?: number;
 }
@@ -178,6 +180,7 @@ export class VrouterdProcess {
     const args = ['--import', 'tsx', MAIN, '--state-dir', this.stateDir, '--address', '127.0.0.1', '--port', '0',
       '--log-level', this.options.logLevel ?? 'debug'];
     if (this.configFile !== undefined) args.push('--config', this.configFile);
+    args.push(...(this.options.extraArgs ?? []));
     const child = spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     track(child);
     this.child = child;

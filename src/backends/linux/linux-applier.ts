@@ -14,14 +14,10 @@
 // saved) calls apply again with before/after swapped: the engine is declarative, so committing
 // the translation of the old tree brings the kernel back.
 import type { Logger } from 'pino';
-import { TransactionEngine } from '../../commit/engine.js';
-import { DescriptorRegistry } from '../../commit/registry.js';
+import type { TransactionEngine } from '../../commit/engine.js';
 import type { ApplyContext, CommitApplier } from '../../datastore/commit.js';
-import type { DataTree } from '../../datastore/data-tree.js';
 import type { ErrorTag } from '../../datastore/decode-error.js';
-import { linuxDescriptors } from './descriptors.js';
-import { IpRunner } from './ip-runner.js';
-import { itemPath, translateLinux } from './translate.js';
+import { itemPath, translateLinux, type TranslateResult } from './translate.js';
 
 /** A failed Linux apply: the YANG node behind it and the error-tag for the rpc-error. */
 export class LinuxApplyError extends Error {
@@ -34,6 +30,8 @@ export class LinuxApplyError extends Error {
 export interface LinuxApplierOptions {
   /** The transaction engine with the Linux descriptors registered (only commit is used). */
   engine: Pick<TransactionEngine, 'commit'>;
+  /** After the engine applied a translation (commit, or the pipeline's revert of one). */
+  onApplied?: (result: TranslateResult) => void;
   logger?: Logger;
 }
 
@@ -52,6 +50,7 @@ export class LinuxApplier implements CommitApplier {
     }
     const outcome = await this.options.engine.commit(result.items);
     if (outcome.ok) {
+      this.options.onApplied?.(result);
       log?.info({ engineTx: outcome.transactionId, items: result.items.length, ops: outcome.plan?.ops.length ?? 0 }, 'linux configuration applied');
       return;
     }
@@ -66,37 +65,4 @@ export class LinuxApplier implements CommitApplier {
     log?.warn({ engineTx: outcome.transactionId, key, path, err: error?.message }, 'linux configuration refused');
     throw new LinuxApplyError(message, reverts.length > 0 ? 'rollback-failed' : 'operation-failed', path);
   }
-}
-
-/** The Linux backend of a running agent: one ip runner, its descriptors, one engine, the applier. */
-export interface LinuxBackend {
-  readonly runner: IpRunner;
-  readonly engine: TransactionEngine;
-  readonly applier: LinuxApplier;
-  /**
-   * Start-up resync: makes the engine's view match the kernel for the running configuration
-   * (objects that already exist are adopted, missing ones created) so that the next commit plans
-   * against what is really there. Never throws; what it could not do is logged.
-   */
-  resync(running: DataTree): Promise<void>;
-}
-
-export function createLinuxBackend(options: { logger?: Logger; runner?: IpRunner } = {}): LinuxBackend {
-  const runner = options.runner ?? new IpRunner();
-  const registry = new DescriptorRegistry();
-  for (const d of linuxDescriptors(runner)) registry.register(d);
-  const engine = new TransactionEngine({ registry });
-  const logger = options.logger?.child({ component: 'linux' });
-  const resync = async (running: DataTree): Promise<void> => {
-    const result = translateLinux(running);
-    if (result.problems.length > 0) logger?.warn({ problems: result.problems }, 'running configuration has Linux problems');
-    try {
-      const outcome = await engine.resync(await engine.retrieve(['linux']), { desired: result.items });
-      if (outcome.ok) logger?.info({ items: result.items.length, ops: outcome.plan?.ops.length ?? 0 }, 'linux resync done');
-      else logger?.warn({ key: outcome.error?.key, err: outcome.error?.message }, 'linux resync could not repair everything');
-    } catch (err) {
-      logger?.error({ err }, 'linux resync failed');
-    }
-  };
-  return { runner, engine, applier: new LinuxApplier({ engine, ...(logger === undefined ? {} : { logger }) }), resync };
 }

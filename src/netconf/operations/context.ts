@@ -2,6 +2,7 @@
 // services, a logger and an abort signal. The datastore layer (datastores, locks, commit) is
 // NetconfServices.datastore, created in server.ts (startServer) or by the caller of NetconfCore.
 import type { Logger } from 'pino';
+import type { Backend } from '../../backends/backend.js';
 import type { DataTree } from '../../datastore/data-tree.js';
 import type { Schema } from '../../validation/schema.js';
 import type { YangContext } from '../../validation/libyang.js';
@@ -82,6 +83,8 @@ export interface NetconfServices {
   readonly datastore?: DatastoreServices;
   /** When this agent process started (vrouter-agent:agent-state/start-time). */
   readonly startTime: Date;
+  /** The backends behind the commit (engine-state, dry-run, resync); empty without any. */
+  readonly backends: readonly Backend[];
 }
 
 export interface OperationContext {
