@@ -8,7 +8,7 @@ import type { DataTree } from '../datastore/data-tree.js';
 
 /** The plan a configuration would execute, or why it cannot be planned. */
 export type BackendDryRun =
-  | { readonly ok: true; readonly plan: Plan }
+  | { readonly ok: true; readonly plan: Plan; readonly itemPath: (key: string) => string | undefined }
   /** `path`: the YANG node (RFC 7951 path) behind the problem, when there is one. */
   | { readonly ok: false; readonly message: string; readonly path?: string };
 

@@ -12,12 +12,13 @@
 //     repaired by resync (on request and periodic).
 //   - A monitor that restarted missed events: it asks for a resync.
 //
-// fs.watch, the monitors and the namespace listing are injected (unit tests drive them by hand).
+// fs.watch, the monitors, the namespace listing and the timers are injected (unit tests drive them by hand).
 
 import { mkdirSync, watch as fsWatch } from 'node:fs';
 import type { Logger } from 'pino';
 
 import { splitKey, type Item } from '../../commit/item.js';
+import { systemTimers, type Timers } from '../../datastore/confirmed-commit.js';
 import type { IpRunner } from './ip-runner.js';
 import { LinkMonitor, type LinkMonitorEvent } from './link-monitor.js';
 import type { PresenceEvents, PresenceSource } from './presence.js';
@@ -28,8 +29,11 @@ export interface Stoppable {
   stop(): Promise<void> | void;
 }
 
+/** What the source needs of the ip runner. */
+export type PresenceRunner = Pick<IpRunner, 'listNamespaces' | 'namespaceExists' | 'run'>;
+
 export interface KernelPresenceOptions {
-  runner: IpRunner;
+  runner: PresenceRunner;
   logger?: Logger;
   /** Where named namespaces live; default /run/netns. */
   netnsDir?: string;
@@ -39,6 +43,7 @@ export interface KernelPresenceOptions {
   startMonitor?: (namespace: string | null, onEvent: (event: LinkMonitorEvent) => void) => Stoppable;
   /** Coalesces bursts of directory events (ms); default 20. */
   settleMs?: number;
+  timers?: Timers;
 }
 
 /** The namespaces an item set mentions: undefined stands for the default namespace. */
@@ -66,19 +71,20 @@ function defaultWatchDir(dir: string, onChange: () => void): Stoppable {
 
 export class KernelPresence implements PresenceSource {
   readonly name = 'kernel';
-  private readonly runner: IpRunner;
+  private readonly runner: PresenceRunner;
   private readonly logger: Logger | undefined;
   private readonly netnsDir: string;
   private readonly watchDir: (dir: string, onChange: () => void) => Stoppable;
   private readonly startMonitor: (namespace: string | null, onEvent: (event: LinkMonitorEvent) => void) => Stoppable;
   private readonly settleMs: number;
+  private readonly timers: Timers;
   private events: PresenceEvents | undefined;
   private dirWatch: Stoppable | undefined;
   private wanted = new Set<string | undefined>();
   /** Named namespaces seen at the last listing. */
   private existing = new Set<string>();
   private readonly monitors = new Map<string | undefined, Stoppable>();
-  private settleTimer: NodeJS.Timeout | undefined;
+  private settleTimer: unknown;
   private listing: Promise<void> = Promise.resolve();
   private stopped = false;
 
@@ -93,6 +99,7 @@ export class KernelPresence implements PresenceSource {
       return m;
     });
     this.settleMs = options.settleMs ?? 20;
+    this.timers = options.timers ?? systemTimers;
   }
 
   async start(events: PresenceEvents): Promise<void> {
@@ -109,9 +116,9 @@ export class KernelPresence implements PresenceSource {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.settleTimer !== undefined) clearTimeout(this.settleTimer);
+    if (this.settleTimer !== undefined) this.timers.clearTimeout(this.settleTimer);
     await this.dirWatch?.stop();
-    await Promise.all([...this.monitors.values()].map((m) => m.stop()));
+    await Promise.all([...this.monitors.values()].map((m) => Promise.resolve(m.stop())));
     this.monitors.clear();
     await this.listing;
   }
@@ -133,7 +140,7 @@ export class KernelPresence implements PresenceSource {
 
   private namespacesChanged(): void {
     if (this.stopped || this.settleTimer !== undefined) return;
-    this.settleTimer = setTimeout(() => {
+    this.settleTimer = this.timers.setTimeout(() => {
       this.settleTimer = undefined;
       this.listing = this.listing.then(() => this.relist());
     }, this.settleMs);

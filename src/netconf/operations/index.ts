@@ -8,6 +8,7 @@ import { commit } from './commit.js';
 import { createSubscription } from './create-subscription.js';
 import { deleteConfig } from './delete-config.js';
 import { discardChanges } from './discard-changes.js';
+import { dryRun } from './dry-run.js';
 import { editConfig } from './edit-config.js';
 import { get } from './get.js';
 import { getConfig } from './get-config.js';
@@ -16,6 +17,7 @@ import { killSession } from './kill-session.js';
 import { listCommits } from './list-commits.js';
 import { lock } from './lock.js';
 import type { OperationDefinition } from './registry.js';
+import { resync } from './resync.js';
 import { rollback } from './rollback.js';
 import { unlock } from './unlock.js';
 import { validate } from './validate.js';
@@ -38,4 +40,6 @@ export const OPERATIONS: readonly OperationDefinition[] = [
   cancelCommit,
   listCommits,
   rollback,
+  dryRun,
+  resync,
 ];

@@ -4,6 +4,7 @@
 //   /ietf-yang-library:yang-library           RFC 8525, from libyang (YangContext.yangLibrary)
 //   /ietf-yang-library:modules-state          RFC 7895 (deprecated, still read by older clients)
 //   /vrouter-agent:agent-state                version, start time, YANG engine, module-set id
+//   /vrouter-agent:engine-state               the backends' items and recent transactions (engine-state.ts)
 //
 // Each source is built only when the request's filter can select something under it
 // (filter-param.ts maySelect: exact for subtree filters, conservative for XPath), so a
@@ -19,6 +20,7 @@ import type { JsonObject } from '../../datastore/json-encoder.js';
 import { libyangVersion, type YangLibraryData } from '../../validation/libyang.js';
 import { packageRoot } from '../../validation/module-search-path.js';
 import type { NetconfServices } from './context.js';
+import { engineStateJson } from './engine-state.js';
 import { maySelect, type FilterSpec } from './filter-param.js';
 
 interface BuildContext {
@@ -70,6 +72,7 @@ export const STATE_SOURCES: readonly StateSource[] = [
   { module: 'ietf-yang-library', name: 'yang-library', build: (ctx) => decodeState(ctx, ctx.library().rfc8525, 'ietf-yang-library yang-library') },
   { module: 'ietf-yang-library', name: 'modules-state', build: (ctx) => decodeState(ctx, ctx.library().rfc7895, 'ietf-yang-library modules-state') },
   { module: 'vrouter-agent', name: 'agent-state', build: (ctx) => decodeState(ctx, agentStateJson(ctx.services, ctx.library().contentId), 'vrouter-agent agent-state') },
+  { module: 'vrouter-agent', name: 'engine-state', build: (ctx) => decodeState(ctx, engineStateJson(ctx.services.backends), 'vrouter-agent engine-state') },
 ];
 
 /** The state trees the filter may select from (all of them without a filter). */

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Backend } from '../../../../src/backends/backend.js';
 import type { DataTree } from '../../../../src/datastore/data-tree.js';
 import { toJson } from '../../../../src/datastore/json-encoder.js';
 import { decodeXml } from '../../../../src/datastore/xml-decoder.js';
@@ -37,6 +38,8 @@ export interface WorldOptions {
   historyMaxEntries?: number;
   /** Reuse a state directory (a restart); default: a fresh temp dir. */
   dir?: string;
+  /** Backends behind the commit (their appliers run in the pipeline). */
+  backends?: readonly Backend[];
 }
 
 export interface World {
@@ -63,8 +66,11 @@ export async function makeWorld(options: WorldOptions = {}): Promise<World> {
   const ds = await createDatastoreServices({
     schema, yang, directory: dir, logger: logs.logger,
     settings: { writableRunning, ...(options.historyMaxEntries === undefined ? {} : { historyMaxEntries: options.historyMaxEntries }) },
+    appliers: (options.backends ?? []).map((b) => b.applier),
   });
-  const core = new NetconfCore({ yang, settings: { ...DEFAULT_SETTINGS, writableRunning }, logger: logs.logger, datastore: ds });
+  const core = new NetconfCore({
+    yang, settings: { ...DEFAULT_SETTINGS, writableRunning }, logger: logs.logger, datastore: ds, backends: options.backends ?? [],
+  });
   const clients: RawClient[] = [];
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {

@@ -1,0 +1,224 @@
+// The transaction engine seen through NETCONF, against the real kernel (root, namespaces this test
+// creates, named vrt-eng-<pid>-…):
+//   - <dry-run> answers the ordered plan of the candidate and changes nothing;
+//   - a route through an interface that another program has not created yet is pending: the
+//     commit succeeds, engine-state shows the items waiting, and the route is in the kernel within
+//     a second of the interface appearing (ip monitor → engine); deleting the interface behind
+//     vrouterd's back takes them back to pending, re-creating it applies them again;
+//   - drift: a route deleted behind vrouterd's back is restored by <resync>, and by the periodic
+//     resync (agent/resync/interval) without any request; a route vrouterd did not create is left
+//     alone by both.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+
+import { requireCommand, requireRoot } from '../support/prerequisites.js';
+import {
+  describeResult, entryWith, eventually, expectOk, findAll, NcclientSession, requireNcclient, textAt, VrouterdProcess,
+  type XmlNode,
+} from '../support/vrouterd-process.js';
+
+const NS = {
+  nc: 'urn:ietf:params:xml:ns:netconf:base:1.0',
+  if: 'urn:ietf:params:xml:ns:yang:ietf-interfaces',
+  ianaift: 'urn:ietf:params:xml:ns:yang:iana-if-type',
+  ip: 'urn:ietf:params:xml:ns:yang:ietf-ip',
+  rt: 'urn:ietf:params:xml:ns:yang:ietf-routing',
+  v4ur: 'urn:ietf:params:xml:ns:yang:ietf-ipv4-unicast-routing',
+  vl: 'urn:vrouterd:params:xml:ns:yang:vrouter-linux',
+  va: 'urn:vrouterd:params:xml:ns:yang:vrouter-agent',
+} as const;
+
+const PREFIX = `vrt-eng-${process.pid}-`;
+const R = `${PREFIX}r`;
+const ROUTE = '10.20.0.0/16';
+const ROUTE_KEY = `linux/${R}/route/254/10.20.0.0%2F16/0`;
+const LINK_KEY = `linux/${R}/link/ext0`;
+const DEVICE_KEY = `linux/${R}/device/ext0`;
+const RESYNC_SECONDS = 2;
+
+function ip(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('ip', args, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function mustIp(...args: string[]): void {
+  const r = ip(...args);
+  if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
+}
+
+function ourNamespaces(): string[] {
+  const r = ip('-json', 'netns', 'list');
+  const list = r.stdout.trim() === '' ? [] : JSON.parse(r.stdout) as { name: string }[];
+  return list.map((n) => n.name).filter((n) => n.startsWith(PREFIX));
+}
+
+function hasRoute(prefix: string): boolean {
+  const r = ip('-n', R, '-json', 'route', 'show', prefix);
+  return r.status === 0 && (JSON.parse(r.stdout === '' ? '[]' : r.stdout) as unknown[]).length > 0;
+}
+
+const config = (...parts: string[]): string => `<config xmlns="${NS.nc}" xmlns:nc="${NS.nc}">${parts.join('')}</config>`;
+
+// ext0 is an existing device (ethernetCsmacd): vrouterd configures it but never creates it.
+const CONFIG = config(
+  `<namespaces xmlns="${NS.vl}"><namespace><name>${R}</name></namespace></namespaces>`,
+  `<interfaces xmlns="${NS.if}"><interface><name>ext0</name><type xmlns:ianaift="${NS.ianaift}">ianaift:ethernetCsmacd</type>`
+    + `<linux xmlns="${NS.vl}"><namespace>${R}</namespace></linux>`
+    + `<ipv4 xmlns="${NS.ip}"><address><ip>198.18.0.1</ip><prefix-length>24</prefix-length></address></ipv4></interface></interfaces>`,
+  `<rt:routing xmlns:rt="${NS.rt}"><rt:control-plane-protocols><rt:control-plane-protocol><rt:type>rt:static</rt:type>`
+    + `<rt:name>r</rt:name><linux xmlns="${NS.vl}"><namespace>${R}</namespace></linux><rt:static-routes><ipv4 xmlns="${NS.v4ur}">`
+    + `<route><destination-prefix>${ROUTE}</destination-prefix><next-hop><outgoing-interface>ext0</outgoing-interface>`
+    + '<next-hop-address>198.18.0.2</next-hop-address></next-hop></route>'
+    + '</ipv4></rt:static-routes></rt:control-plane-protocol></rt:control-plane-protocols></rt:routing>',
+);
+
+const REMOVE = config(
+  `<namespaces xmlns="${NS.vl}" nc:operation="remove"/>`,
+  `<interfaces xmlns="${NS.if}" nc:operation="remove"/>`,
+  `<rt:routing xmlns:rt="${NS.rt}" nc:operation="remove"/>`,
+);
+
+describe('the transaction engine through NETCONF (root, network namespaces)', function () {
+  this.timeout(120_000);
+  let server: VrouterdProcess | undefined;
+  let nc: NcclientSession | undefined;
+
+  const session = (): NcclientSession => {
+    if (nc === undefined) throw new Error('no NETCONF session');
+    return nc;
+  };
+
+  async function engineState(): Promise<XmlNode | undefined> {
+    const r = expectOk(await session().get({ filter: { type: 'subtree', xml: `<engine-state xmlns="${NS.va}"/>` } }), 'get engine-state');
+    return findAll(r.data, 'engine-state')[0];
+  }
+
+  async function item(key: string): Promise<XmlNode | undefined> {
+    return entryWith(findAll(await engineState(), 'item'), 'key', key);
+  }
+
+  function waitingFor(entry: XmlNode | undefined): string[] {
+    return findAll(entry, 'waiting-for').map((n) => n.text ?? '').sort();
+  }
+
+  before(async function () {
+    requireRoot('vrouterd creates network namespaces, links, addresses and routes');
+    requireCommand('ip', 'iproute2');
+    requireNcclient();
+    for (const ns of ourNamespaces()) ip('netns', 'del', ns);
+    server = await VrouterdProcess.start({ agentConfig: { 'vrouter-agent:agent': { resync: { interval: RESYNC_SECONDS } } } });
+    nc = await NcclientSession.open(server.credentials);
+  });
+
+  afterEach(function () {
+    if (this.currentTest?.state === 'failed' && server !== undefined) {
+      console.error(`--- vrouterd log tail (${this.currentTest.title}):\n${server.logTail(40)}`);
+    }
+  });
+
+  after(async function () {
+    try {
+      await nc?.close();
+      await server?.cleanup();
+    } finally {
+      for (const ns of ourNamespaces()) ip('netns', 'del', ns);
+    }
+    assert.deepEqual(ourNamespaces(), [], 'no namespace of this test is left');
+  });
+
+  it('dry-run answers the ordered plan of the candidate and changes nothing', async function () {
+    expectOk(await session().editConfig(CONFIG), 'edit-config');
+    const r = expectOk(await session().dispatch(`<dry-run xmlns="${NS.va}"/>`), 'dry-run');
+    const reply = r.reply;
+    const ops = findAll(reply, 'operation');
+    assert.deepEqual(ops.map((o) => [textAt(o, 'operation'), textAt(o, 'key')]), [['create', `linux/netns/${R}`]],
+      'only the namespace can be created now: the rest waits for ext0');
+    assert.equal(textAt(ops[0], 'backend'), 'va:linux');
+    assert.match(textAt(ops[0], 'yang-path') ?? '', /vrouter-linux:namespaces\/namespace\[name='vrt-eng-/u);
+    const pending = findAll(reply, 'pending');
+    assert.deepEqual(waitingFor(entryWith(pending, 'key', LINK_KEY)), [DEVICE_KEY]);
+    assert.deepEqual(waitingFor(entryWith(pending, 'key', ROUTE_KEY)), [LINK_KEY]);
+    assert.deepEqual(ourNamespaces(), [], 'dry-run created nothing');
+  });
+
+  it('a route through an interface that does not exist yet is pending, and in the kernel within a second of the interface appearing', async function () {
+    const committed = await session().commit();
+    assert.ok(committed.ok, `commit: ${describeResult(committed)}`);
+    assert.deepEqual(ourNamespaces(), [R]);
+    assert.equal(hasRoute(ROUTE), false);
+
+    const route = await item(ROUTE_KEY);
+    assert.equal(textAt(route, 'state'), 'pending', `engine-state items: ${findAll(await engineState(), 'item').map((i) => `${textAt(i, 'key')}=${textAt(i, 'state')}`).join(', ')}`);
+    assert.deepEqual(waitingFor(route), [LINK_KEY]);
+    assert.match(textAt(route, 'yang-path') ?? '', /static-routes\/ietf-ipv4-unicast-routing:ipv4\/route\[destination-prefix='10\.20\.0\.0\/16'\]/u);
+    const link = await item(LINK_KEY);
+    assert.equal(textAt(link, 'state'), 'pending');
+    assert.deepEqual(waitingFor(link), [DEVICE_KEY]);
+    assert.equal(textAt(await item(`linux/netns/${R}`), 'state'), 'applied');
+
+    // Another program creates the interface.
+    mustIp('-n', R, 'link', 'add', 'ext0', 'type', 'veth', 'peer', 'name', 'ext0p');
+    mustIp('-n', R, 'link', 'set', 'ext0p', 'up');
+    const appeared = Date.now();
+    while (!hasRoute(ROUTE) && Date.now() - appeared < 5_000) await new Promise((r) => setTimeout(r, 10));
+    const tookMs = Date.now() - appeared;
+    assert.ok(hasRoute(ROUTE), 'the route was applied');
+    assert.ok(tookMs < 1_000, `the route was in the kernel ${tookMs} ms after the interface appeared (limit 1000)`);
+
+    assert.equal(textAt(await item(ROUTE_KEY), 'state'), 'applied');
+    assert.equal(textAt(await item(LINK_KEY), 'state'), 'applied');
+    const event = findAll(await engineState(), 'transaction').find((t) => textAt(t, 'origin') === 'event');
+    assert.ok(event !== undefined, 'an event transaction applied the waiting items');
+    const created = findAll(event, 'operation').filter((o) => textAt(o, 'result') === 'ok').map((o) => textAt(o, 'key'));
+    assert.ok(created.includes(ROUTE_KEY), `the event created the route: ${created.join(', ')}`);
+    assert.match(textAt(findAll(event, 'operation')[0], 'duration') ?? '', /^\d+\.\d{3}$/u);
+  });
+
+  it('the interface deleted behind vrouterd\'s back takes its items back to pending; re-created, they are applied again', async function () {
+    mustIp('-n', R, 'link', 'del', 'ext0');
+    await eventually('the route is pending again', async () => textAt(await item(ROUTE_KEY), 'state') === 'pending', 3_000, 50);
+    mustIp('-n', R, 'link', 'add', 'ext0', 'type', 'veth', 'peer', 'name', 'ext0p');
+    mustIp('-n', R, 'link', 'set', 'ext0p', 'up');
+    await eventually('the route is back in the kernel', () => Promise.resolve(hasRoute(ROUTE)), 3_000, 20);
+    assert.equal(textAt(await item(ROUTE_KEY), 'state'), 'applied');
+  });
+
+  it('resync restores a route deleted behind vrouterd\'s back and leaves a foreign route alone', async function () {
+    mustIp('-n', R, 'route', 'add', '10.99.0.0/16', 'via', '198.18.0.3', 'dev', 'ext0');
+    mustIp('-n', R, 'route', 'del', ROUTE);
+    assert.equal(hasRoute(ROUTE), false);
+    const r = expectOk(await session().dispatch(`<va:resync xmlns:va="${NS.va}"><va:backends>va:linux</va:backends></va:resync>`), 'resync');
+    const backend = findAll(r.reply, 'backend')[0];
+    assert.equal(textAt(backend, 'name'), 'va:linux');
+    assert.equal(textAt(backend, 'result'), 'ok');
+    assert.ok(hasRoute(ROUTE), 'the route is back');
+    assert.ok(hasRoute('10.99.0.0/16'), 'the route vrouterd did not create is still there');
+    const repaired = findAll(await engineState(), 'transaction')
+      .filter((t) => textAt(t, 'origin') === 'resync')
+      .flatMap((t) => findAll(t, 'operation').map((o) => [textAt(o, 'operation'), textAt(o, 'key'), textAt(o, 'result')]));
+    assert.ok(repaired.some(([op, key, result]) => op === 'create' && key === ROUTE_KEY && result === 'ok'),
+      `a resync transaction re-created the route: ${JSON.stringify(repaired)}`);
+  });
+
+  it('an unknown backend in resync is invalid-value', async function () {
+    const r = await session().dispatch(`<va:resync xmlns:va="${NS.va}"><va:backends>va:vpp</va:backends></va:resync>`);
+    assert.equal(r.ok, false);
+    const e = r.errors?.[0];
+    assert.equal(e?.tag, 'invalid-value');
+    assert.match(e?.message ?? '', /no backend vpp to resync \(running: linux\)/u);
+  });
+
+  it(`the periodic resync (every ${RESYNC_SECONDS} s) restores drift without a request`, async function () {
+    mustIp('-n', R, 'route', 'del', ROUTE);
+    await eventually('the periodic resync put the route back', () => Promise.resolve(hasRoute(ROUTE)), (RESYNC_SECONDS + 3) * 1000, 50);
+    assert.ok(hasRoute('10.99.0.0/16'), 'the foreign route is still there');
+  });
+
+  it('removing the configuration removes the namespace; engine-state forgets the items', async function () {
+    expectOk(await session().editConfig(REMOVE), 'edit-config remove');
+    const committed = await session().commit();
+    assert.ok(committed.ok, `commit of the removal: ${describeResult(committed)}`);
+    assert.deepEqual(ourNamespaces(), []);
+    assert.equal(await item(ROUTE_KEY), undefined);
+  });
+});
