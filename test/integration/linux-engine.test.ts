@@ -7,7 +7,9 @@
 //     vrouterd's back takes them back to pending, re-creating it applies them again;
 //   - drift: a route deleted behind vrouterd's back is restored by <resync>, and by the periodic
 //     resync (agent/resync/interval) without any request; a route vrouterd did not create is left
-//     alone by both.
+//     alone by both;
+//   - bad input (a route via an interface of another namespace, a veth whose peer namespace is
+//     not managed) is refused with the model's app-tag and the node's path; nothing changes.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 
@@ -35,6 +37,8 @@ const ROUTE_KEY = `linux/${R}/route/254/10.20.0.0%2F16/0`;
 const LINK_KEY = `linux/${R}/link/ext0`;
 const DEVICE_KEY = `linux/${R}/device/ext0`;
 const RESYNC_SECONDS = 2;
+// Kernel names are at most 15 characters.
+const FAR = `vf${process.pid % 100000}`;
 
 function ip(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync('ip', args, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
@@ -171,7 +175,8 @@ describe('the transaction engine through NETCONF (root, network namespaces)', fu
     assert.ok(event !== undefined, 'an event transaction applied the waiting items');
     const created = findAll(event, 'operation').filter((o) => textAt(o, 'result') === 'ok').map((o) => textAt(o, 'key'));
     assert.ok(created.includes(ROUTE_KEY), `the event created the route: ${created.join(', ')}`);
-    assert.match(textAt(findAll(event, 'operation')[0], 'duration') ?? '', /^\d+\.\d{3}$/u);
+    const durations = findAll(event, 'operation').map((o) => textAt(o, 'duration'));
+    assert.ok(durations.every((d) => d !== undefined && /^\d+(\.\d{1,3})?$/u.test(d)), `per-operation durations in ms: ${durations.join(', ')}`);
   });
 
   it('the interface deleted behind vrouterd\'s back takes its items back to pending; re-created, they are applied again', async function () {
@@ -212,6 +217,46 @@ describe('the transaction engine through NETCONF (root, network namespaces)', fu
     mustIp('-n', R, 'route', 'del', ROUTE);
     await eventually('the periodic resync put the route back', () => Promise.resolve(hasRoute(ROUTE)), (RESYNC_SECONDS + 3) * 1000, 50);
     assert.ok(hasRoute('10.99.0.0/16'), 'the foreign route is still there');
+  });
+
+  it('bad input: a route via an interface of another namespace, a veth whose peer namespace is not managed — precise rpc-errors, nothing applied', async function () {
+    const kernelBefore = ip('-n', R, '-json', 'route', 'show', 'table', 'all').stdout + ip('-n', R, '-json', 'link', 'show').stdout;
+    const runningBefore = JSON.stringify(expectOk(await session().getConfig('running'), 'get-config').data);
+    const otherNs = config(`<interfaces xmlns="${NS.if}"><interface><name>far0</name><type xmlns:vl="${NS.vl}">vl:veth</type>`
+      + `<linux xmlns="${NS.vl}"><kernel-name>${FAR}a</kernel-name><veth><peer>far1</peer></veth></linux></interface>`
+      + `<interface><name>far1</name><type xmlns:vl="${NS.vl}">vl:veth</type><linux xmlns="${NS.vl}"><kernel-name>${FAR}b</kernel-name>`
+      + '<veth><peer>far0</peer></veth></linux></interface></interfaces>',
+    `<rt:routing xmlns:rt="${NS.rt}"><rt:control-plane-protocols><rt:control-plane-protocol><rt:type>rt:static</rt:type>`
+      + `<rt:name>r</rt:name><rt:static-routes><ipv4 xmlns="${NS.v4ur}"><route><destination-prefix>10.30.0.0/16</destination-prefix>`
+      + '<next-hop><outgoing-interface>far0</outgoing-interface></next-hop></route></ipv4></rt:static-routes>'
+      + '</rt:control-plane-protocol></rt:control-plane-protocols></rt:routing>');
+    expectOk(await session().editConfig(otherNs), 'edit-config of a route via the default namespace\'s far0');
+    let r = await session().commit();
+    assert.equal(r.ok, false, 'the commit is refused');
+    let e = r.errors?.[0];
+    assert.equal(e?.type, 'application');
+    // The model's must on the instance's linux node catches it before any backend is asked.
+    assert.equal(e?.appTag, 'route-interface-in-other-namespace', describeResult(r));
+    assert.match(e?.path ?? '', /control-plane-protocol\[.*rt:name='r'\]\/vl:linux$/u, `error-path names the instance: ${e?.path}`);
+    assert.match(e?.message ?? '', /not a Linux interface in the instance's namespace/u, `the message says why: ${e?.message}`);
+    expectOk(await session().call('discard_changes'), 'discard-changes');
+
+    const missingPeerNs = config(`<interfaces xmlns="${NS.if}"><interface><name>p0</name><type xmlns:vl="${NS.vl}">vl:veth</type>`
+      + `<linux xmlns="${NS.vl}"><namespace>${R}</namespace><kernel-name>p0</kernel-name><veth><peer>p1</peer></veth></linux></interface>`
+      + `<interface><name>p1</name><type xmlns:vl="${NS.vl}">vl:veth</type><linux xmlns="${NS.vl}"><namespace>${PREFIX}nowhere</namespace>`
+      + '<kernel-name>p1</kernel-name><veth><peer>p0</peer></veth></linux></interface></interfaces>');
+    expectOk(await session().editConfig(missingPeerNs), 'edit-config of a veth whose peer namespace is not managed');
+    r = await session().commit();
+    e = r.errors?.[0];
+    assert.equal(e?.tag, 'operation-failed', describeResult(r));
+    assert.equal(e?.appTag, 'unknown-namespace');
+    assert.match(e?.path ?? '', /interface\[.*name='p1'\]\/.*linux\/.*namespace/u, `error-path names the peer's namespace leaf: ${e?.path}`);
+    expectOk(await session().call('discard_changes'), 'discard-changes');
+
+    assert.equal(JSON.stringify(expectOk(await session().getConfig('running'), 'get-config').data), runningBefore, 'running unchanged');
+    assert.equal(ip('-n', R, '-json', 'route', 'show', 'table', 'all').stdout + ip('-n', R, '-json', 'link', 'show').stdout, kernelBefore,
+      'the router namespace is unchanged');
+    assert.equal(ip('link', 'show', 'dev', `${FAR}a`).status, 1, 'nothing was created in the default namespace');
   });
 
   it('removing the configuration removes the namespace; engine-state forgets the items', async function () {
