@@ -37,5 +37,10 @@ run: build
 bench: build
 	npx tsx bench/yang-codec.bench.ts
 
+# Needs root: 10k routes into network namespaces, vrouterd vs `ip -batch` (bench/README.md).
+.PHONY: bench-linux
+bench-linux: build
+	npx tsx bench/linux-routes/run.ts $(ARGS)
+
 clean:
 	rm -rf build dist coverage node_modules .deps-apt.stamp

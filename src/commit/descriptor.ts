@@ -3,6 +3,7 @@
 // runtime data (a VPP sw_if_index, a kernel ifindex) goes into metadata owned by the engine and
 // handed to every call through the context.
 
+import type { Batcher } from './batch.js';
 import type { Item } from './item.js';
 
 /** Engine-owned runtime data, keyed by item key. */
@@ -44,6 +45,11 @@ export interface Descriptor {
   dependencies(item: Item): string[];
   /** Sub-items implied by this item (addresses of an interface…); they depend on it implicitly. */
   derived?(item: Item): Item[];
+  /**
+   * Runs several ops of one plan step as one backend call (batch.ts); absent → one call per op.
+   * Descriptors of one backend may share the same Batcher so that their ops batch together.
+   */
+  readonly batch?: Batcher;
 }
 
 /** A Metadata over a Map (the engine's own store). */

@@ -1,6 +1,11 @@
 // The planner: from what vrouterd has applied, what the backends hold on their own, and what is
 // desired, an ordered list of operations. Deletes go dependents-first, then creates
 // dependencies-first, then updates; equal rank is ordered by key. Pure: no I/O.
+//
+// Steps: every op carries a step number, increasing through the plan: one step per delete rank
+// (highest first), then one per create rank, then one per update rank. Ops of one step have the
+// same rank in their dependency graph, so none needs another: the executor may run them together
+// (one backend batch per group, batch.ts).
 
 import { assertAcyclic, dependents, expandItems, ranks, type GraphNode } from './graph.js';
 import type { Item } from './item.js';
@@ -19,6 +24,8 @@ export interface PlanOp {
   readonly previous?: Item;
   /** create/update: the keys the new item needs; delete: those the removed item needed. */
   readonly dependencies: readonly string[];
+  /** Ops with the same step are independent of each other; steps increase through the plan. */
+  readonly step: number;
 }
 
 export interface PendingItem {
@@ -111,6 +118,7 @@ export function planTransaction(input: PlanInput): PlanResult {
   const appliedRank = ranks(appliedDeps);
   const deletes = [...toDelete].sort((a, b) => cmpRankKey(appliedRank, b, a, true));
   const ops: PlanOp[] = [];
+  const steps = new StepCounter();
   for (const key of deletes) {
     const a = applied.get(key)!;
     ops.push({
@@ -120,29 +128,50 @@ export function planTransaction(input: PlanInput): PlanResult {
       backend: a.item.backend,
       item: a.item,
       dependencies: a.dependencies,
+      step: steps.next('delete', appliedRank.get(key) ?? 0),
     });
   }
-  const updates: PlanOp[] = [];
+  const updates: { key: string; node: GraphNode; previous: Item }[] = [];
   for (const key of byRank) {
     if (!applicable.has(key)) continue;
     const node = nodes.get(key)!;
     const a = applied.get(key);
     if (a === undefined || toDelete.has(key)) {
-      ops.push({ op: 'create', key, kind: node.kind, backend: node.item.backend, item: node.item, dependencies: node.dependencies });
-    } else if (needsChange(key)) {
-      updates.push({
-        op: 'update',
-        key,
-        kind: node.kind,
-        backend: node.item.backend,
-        item: node.item,
-        previous: a.item,
-        dependencies: node.dependencies,
+      ops.push({
+        op: 'create', key, kind: node.kind, backend: node.item.backend, item: node.item, dependencies: node.dependencies,
+        step: steps.next('create', desiredRank.get(key) ?? 0),
       });
+    } else if (needsChange(key)) {
+      updates.push({ key, node, previous: a.item });
     }
   }
-  ops.push(...updates);
+  for (const { key, node, previous } of updates) {
+    ops.push({
+      op: 'update',
+      key,
+      kind: node.kind,
+      backend: node.item.backend,
+      item: node.item,
+      previous,
+      dependencies: node.dependencies,
+      step: steps.next('update', desiredRank.get(key) ?? 0),
+    });
+  }
   return { plan: { ops, pending }, nodes };
+}
+
+/** Hands out step numbers: a new step whenever the (op kind, rank) of consecutive ops changes. */
+class StepCounter {
+  private step = -1;
+  private last = '';
+  next(op: OpKind, rank: number): number {
+    const id = `${op} ${rank}`;
+    if (id !== this.last) {
+      this.step++;
+      this.last = id;
+    }
+    return this.step;
+  }
 }
 
 function cmp(a: string, b: string): number {

@@ -7,6 +7,9 @@
 // is their identity, so a change of peer or broadcast re-creates them. Routes update with
 // `route replace`.
 //
+// Batching: every op of these two kinds is one ip line, so all of them batch (batch-ip.ts): the
+// unit built here is used both by the batch and by the per-op create/delete/update below.
+//
 // Comparison (equivalent(current, desired)): an address or route from retrieve carries what the
 // kernel prints; the desired value is what translate.ts produced. For routes the output device is
 // compared only when the configuration names it (the kernel always reports one), everything else
@@ -14,44 +17,79 @@
 
 import type { Descriptor, RetrievedItem } from '../../commit/descriptor.js';
 import type { Item } from '../../commit/item.js';
-import { keyMatcher, markOwn, ownRecord, parseLinuxKey, perNamespace, runOps, type LinuxDescriptorOptions } from './descriptors-common.js';
+import { renderBatch, type LinuxOp } from './batch-render.js';
+import { ipBatcher, runUnit, type IpUnit, type UnitRequest } from './batch-ip.js';
+import { keyMatcher, ownRecord, parseLinuxKey, perNamespace, type LinuxDescriptorOptions } from './descriptors-common.js';
 import type { IpRunner } from './ip-runner.js';
 import { normalizeRoute, type AddressSpec, type NextHop, type RouteSpec } from './link-spec.js';
 import { addressItemKey, LINUX_BACKEND, routeItemKey, translatedDependencies } from './translate-keys.js';
 
 const ADDRESS_GONE = /Cannot assign requested address|Cannot find device|No such device|Cannot open network namespace/u;
-const ROUTE_GONE = /No such process|Cannot find device|No such device|Cannot open network namespace/u;
+// 'FIB table does not exist': the route's table went away with its last route.
+const ROUTE_GONE = /No such process|FIB table does not exist|Cannot find device|No such device|Cannot open network namespace/u;
 
 function nsOf(key: string): string | undefined {
   return parseLinuxKey(key)?.namespace;
 }
 
+/** The lines of one LinuxOp; throws the renderer's message when it cannot be written. */
+function linesOf(op: LinuxOp): string[] {
+  const r = renderBatch([op]);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.lines;
+}
+
 /**
- * The part address and route descriptors share: one batch object per item, created with
+ * The IpUnit of an address or route op: create = replace (owned), delete = del tolerating
+ * `gone`, update (routes only) = replace.
+ */
+function objectUnit(type: 'address' | 'route', gone: RegExp, req: UnitRequest): IpUnit {
+  const object = type === 'address'
+    ? { type: 'address' as const, spec: req.item.value as AddressSpec }
+    : { type: 'route' as const, spec: req.item.value as RouteSpec };
+  const ns = nsOf(req.item.key);
+  switch (req.op) {
+    case 'create':
+      return { ns, lines: linesOf({ op: 'create', object }), own: true };
+    case 'delete':
+      return { ns, lines: linesOf({ op: 'delete', object }), tolerate: gone, own: false };
+    case 'update':
+      if (object.type !== 'route') throw new Error(`${req.item.key}: an address cannot be updated in place`);
+      return { ns, lines: linesOf({ op: 'replace', object }), own: false };
+  }
+}
+
+export function addressUnit(req: UnitRequest): IpUnit {
+  return objectUnit('address', ADDRESS_GONE, req);
+}
+
+export function routeUnit(req: UnitRequest): IpUnit {
+  return objectUnit('route', ROUTE_GONE, req);
+}
+
+/**
+ * The part address and route descriptors share: one batch line per item, created with
  * `replace`, deleted tolerating `gone`, retrieved per namespace with ownership from metadata.
  */
 function batchObjectDescriptor<T extends AddressSpec | RouteSpec>(runner: IpRunner, options: LinuxDescriptorOptions, d: {
   kind: string;
   keyPart: string;
-  type: 'address' | 'route';
-  gone: RegExp;
+  unit: (req: UnitRequest) => IpUnit;
   equivalent(current: T, desired: T): boolean;
   read(ns: string | null): Promise<T[]>;
   keyOf(ns: string | undefined, spec: T): string;
 }): Descriptor {
-  const object = (item: Item): { type: 'address'; spec: AddressSpec } | { type: 'route'; spec: RouteSpec } =>
-    (d.type === 'address' ? { type: 'address', spec: item.value as AddressSpec } : { type: 'route', spec: item.value as RouteSpec });
   return {
     kind: d.kind,
     matches: keyMatcher(d.keyPart, 3),
     dependencies: translatedDependencies,
     equivalent: (a: Item, b: Item) => a.backend === b.backend && d.equivalent(a.value as T, b.value as T),
+    batch: ipBatcher(runner, d.keyPart, d.unit),
     async create(ctx, item) {
-      await runOps(runner, nsOf(item.key), [{ op: 'create', object: object(item) }]);
-      markOwn(ctx, item.key);
+      await runUnit(runner, ctx, item.key, d.unit({ op: 'create', item }));
     },
-    async delete(_ctx, item) {
-      await runOps(runner, nsOf(item.key), [{ op: 'delete', object: object(item) }], d.gone);
+    async delete(ctx, item) {
+      await runUnit(runner, ctx, item.key, d.unit({ op: 'delete', item }));
     },
     async retrieve(ctx) {
       return perNamespace(runner, options, async (ns): Promise<RetrievedItem[]> =>
@@ -72,8 +110,7 @@ export function addressDescriptor(runner: IpRunner, options: LinuxDescriptorOpti
   return batchObjectDescriptor<AddressSpec>(runner, options, {
     kind: 'linux-address',
     keyPart: 'address',
-    type: 'address',
-    gone: ADDRESS_GONE,
+    unit: addressUnit,
     equivalent: addressesEquivalent,
     read: async (ns) => (await runner.readAddresses(ns)).filter((a) => !a.kernelCreated).map((a) => a.spec),
     keyOf: addressItemKey,
@@ -105,14 +142,13 @@ export function routeDescriptor(runner: IpRunner, options: LinuxDescriptorOption
     ...batchObjectDescriptor<RouteSpec>(runner, options, {
       kind: 'linux-route',
       keyPart: 'route',
-      type: 'route',
-      gone: ROUTE_GONE,
+      unit: routeUnit,
       equivalent: routesEquivalent,
       read: async (ns) => (await runner.readRoutes(ns)).routes,
       keyOf: routeItemKey,
     }),
-    async update(_ctx, _previous, next) {
-      await runOps(runner, nsOf(next.key), [{ op: 'replace', object: { type: 'route', spec: next.value as RouteSpec } }]);
+    async update(ctx, previous, next) {
+      await runUnit(runner, ctx, next.key, routeUnit({ op: 'update', item: next, previous }));
     },
   };
 }

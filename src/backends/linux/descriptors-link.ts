@@ -13,6 +13,11 @@
 // those attributes, so a change of shape (kind, veth peer, parent, vni…) is refused with a clear
 // error instead of being half-done here (see the report: the engine needs a recreate hook).
 //
+// Batching (batch-ip.ts): deletes, in-place updates and the create of a configure-only link are
+// ip lines and batch with the addresses and routes of the namespace (linkUnit). Creates of links
+// vrouterd makes do not: their clean-up after a half-done `link add` and the move of a link made
+// next to its parent need more than one batch (createLink).
+//
 // Comparison (equivalent(current, desired)): retrieve reports what the kernel has; the desired
 // value says only what the configuration sets. An attribute absent from the desired value means
 // "leave the kernel's value" (mtu, mac, up), except master, which is authoritative (absent = no
@@ -21,10 +26,11 @@
 
 import type { Descriptor, DescriptorContext, RetrievedItem } from '../../commit/descriptor.js';
 import { canonicalJson, type Item } from '../../commit/item.js';
+import { ipBatcher, runUnit, type IpUnit, type UnitRequest } from './batch-ip.js';
 import { quoteWord, renderBatch, type LinkChange } from './batch-render.js';
 import {
   batchError, keyMatcher, markOwn, netnsTarget, ownRecord, parseLinuxKey, perNamespace, readForwardingSysctls,
-  readSysctls, runOps, runScript, writeSysctls, type LinuxDescriptorOptions,
+  readSysctls, runOps, writeSysctls, type LinuxDescriptorOptions,
 } from './descriptors-common.js';
 import type { IpRunner } from './ip-runner.js';
 import type { LinkSpec } from './link-spec.js';
@@ -129,31 +135,56 @@ async function createLink(runner: IpRunner, key: string, v: CreatedLinkValue): P
   }
 }
 
+function setLinkLines(name: string, change: LinkChange): string[] {
+  const r = renderBatch([{ op: 'set-link', name, change }]);
+  if (!r.ok) throw new Error(r.error.message);
+  return r.lines;
+}
+
+/**
+ * The IpUnit of a link op, or undefined for the ops that do not batch: creates of links vrouterd
+ * makes (createLink) and updates that change the link's shape (refused by update).
+ */
+export function linkUnit(req: UnitRequest): IpUnit | undefined {
+  const v = req.item.value as LinkValue;
+  const ns = nsOf(req.item.key);
+  switch (req.op) {
+    case 'create':
+      return v.kind === 'other' ? { ns, lines: setLinkLines(v.name, changeBetween(undefined, v)), own: true } : undefined;
+    case 'delete':
+      // A configure-only link is not vrouterd's to remove: nothing to run.
+      return { ns, lines: v.kind === 'other' ? [] : [`link del dev ${quoteWord(v.name)}`], tolerate: GONE, own: false };
+    case 'update': {
+      const prev = req.previous?.value as LinkValue | undefined;
+      if (prev === undefined || !sameShape(prev, v)) return undefined;
+      return { ns, lines: setLinkLines(v.name, changeBetween(prev, v)), own: false };
+    }
+  }
+}
+
 export function linkDescriptor(runner: IpRunner, options: LinuxDescriptorOptions): Descriptor {
   return {
     kind: 'linux-link',
     matches: keyMatcher('link', 1),
     dependencies: translatedDependencies,
     equivalent: (a: Item, b: Item) => a.backend === b.backend && linksEquivalent(a.value as LinkValue, b.value as LinkValue),
+    batch: ipBatcher(runner, 'link', linkUnit),
     async create(ctx: DescriptorContext, item: Item): Promise<void> {
-      const v = item.value as LinkValue;
-      if (v.kind === 'other') await runOps(runner, nsOf(item.key), [{ op: 'set-link', name: v.name, change: changeBetween(undefined, v) }]);
-      else await createLink(runner, item.key, v);
+      const unit = linkUnit({ op: 'create', item });
+      if (unit !== undefined) return runUnit(runner, ctx, item.key, unit);
+      await createLink(runner, item.key, item.value as CreatedLinkValue);
       markOwn(ctx, item.key);
     },
-    async delete(_ctx: DescriptorContext, item: Item): Promise<void> {
-      const v = item.value as LinkValue;
-      if (v.kind === 'other') return;
-      await runScript(runner, nsOf(item.key), `link del dev ${quoteWord(v.name)}\n`, GONE);
+    async delete(ctx: DescriptorContext, item: Item): Promise<void> {
+      await runUnit(runner, ctx, item.key, linkUnit({ op: 'delete', item })!);
     },
-    async update(_ctx: DescriptorContext, previous: Item, next: Item): Promise<void> {
-      const prev = previous.value as LinkValue;
-      const v = next.value as LinkValue;
-      if (!sameShape(prev, v)) {
-        throw new Error(`link ${v.name}: changing its kind or kind settings needs the link to be re-created; `
+    async update(ctx: DescriptorContext, previous: Item, next: Item): Promise<void> {
+      const unit = linkUnit({ op: 'update', item: next, previous });
+      if (unit === undefined) {
+        throw new Error(`link ${(next.value as LinkValue).name}: changing its kind or kind settings needs the link to be re-created; `
           + 'remove the interface in one commit and add it back in the next');
       }
-      await runOps(runner, nsOf(next.key), [{ op: 'set-link', name: v.name, change: changeBetween(prev, v) }]);
+      await runUnit(runner, ctx, next.key, unit);
     },
     async retrieve(ctx: DescriptorContext): Promise<RetrievedItem[]> {
       return perNamespace(runner, options, async (ns): Promise<RetrievedItem[]> =>

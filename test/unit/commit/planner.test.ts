@@ -142,6 +142,36 @@ describe('commit/planner', () => {
     assert.deepEqual(p.pending.map((x) => x.key), ['fake/route/r0', 'fake/route/r1']);
   });
 
+  it('numbers steps: one per delete rank, then per create rank, then per update rank', () => {
+    const steps = (p: Plan): string[] => p.ops.map((o) => `${o.step} ${o.op} ${o.key}`);
+    assert.deepEqual(steps(plan(ALL)), [
+      '0 create fake/if/a', '0 create fake/if/b', '1 create fake/route/r1', '1 create fake/route/r2', '2 create fake/route/r0',
+    ]);
+    assert.deepEqual(steps(plan([], ALL)), [
+      '0 delete fake/route/r0', '1 delete fake/route/r1', '1 delete fake/route/r2', '2 delete fake/if/a', '2 delete fake/if/b',
+    ]);
+    // Delete r0 (rank 2 among the applied), create c (rank 0), recreate r1 (rank 1), update a and b.
+    const A2 = item('fake/if/a', { mtu: 9000 });
+    const B2 = item('fake/if/b', { mtu: 9000 });
+    const C = item('fake/if/c');
+    const R1b = item('fake/route/r1', { needs: ['fake/if/a'], metric: 7 });
+    assert.deepEqual(steps(plan([A2, B2, C, R1b], [A, B, R1, R0])), [
+      '0 delete fake/route/r0', '1 delete fake/route/r1', '2 create fake/if/c', '3 create fake/route/r1',
+      '4 update fake/if/a', '4 update fake/if/b',
+    ]);
+    for (const p of [plan(ALL), plan([], ALL), plan([A2, C, R1b], [A, B, R1, R0])]) {
+      const byKey = new Map(p.ops.map((o) => [o.key, o]));
+      for (const [i, o] of p.ops.entries()) {
+        if (i > 0) assert.ok(o.step >= p.ops[i - 1]!.step, 'steps never decrease');
+        // No op needs another op of its own step.
+        for (const d of o.dependencies) {
+          const other = byKey.get(d);
+          if (other !== undefined && other.op === o.op) assert.notEqual(other.step, o.step, `${o.key} and ${d}`);
+        }
+      }
+    }
+  });
+
   it('creates a pending item once its dependency is desired', () => {
     const first = plan([R1]);
     assert.equal(first.pending.length, 1);
