@@ -37,6 +37,12 @@ export interface Descriptor {
   delete(ctx: DescriptorContext, item: Item): Promise<void>;
   /** Changes the object in place; absent → the engine deletes and re-creates it. */
   update?(ctx: DescriptorContext, previous: Item, next: Item): Promise<void>;
+  /**
+   * Whether going from `previous` to `next` cannot be done in place (a link whose kind changes):
+   * the engine then deletes the object (and what depends on it) and creates it again.
+   * Absent → every change goes through update.
+   */
+  recreate?(previous: Item, next: Item): boolean;
   /** Whether two values mean the same object state; absent → structural JSON equality. */
   equivalent?(a: Item, b: Item): boolean;
   /** The objects of this kind present in the backend. */

@@ -183,7 +183,11 @@ export class TransactionEngine {
           const node = nodes.get(key);
           if (r.createdByVrouterd || before.has(key) || own.has(key) || node !== undefined) {
             const deps = node?.dependencies ?? before.get(key)?.dependencies ?? this.registry.forKey(key).dependencies(r.item);
-            this.applied.set(key, { item: r.item, dependencies: deps });
+            // What the backend holds is what the configuration asks for: keep the configured value,
+            // which may say more than the backend can (a link vrouterd only configures, whose delete
+            // must leave the kernel alone, reads back as a plain veth).
+            const same = node !== undefined && this.registry.equivalent(r.item, node.item);
+            this.applied.set(key, { item: same ? node.item : r.item, dependencies: deps });
           } else {
             this.external.add(key);
           }

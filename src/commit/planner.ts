@@ -93,7 +93,7 @@ export function planTransaction(input: PlanInput): PlanResult {
   const toDelete = new Set<string>();
   for (const [key, a] of applied) {
     if (!applicable.has(key)) toDelete.add(key);
-    else if (needsChange(key) && (registry.forKey(key).update === undefined || a.item.backend !== nodes.get(key)!.item.backend)) {
+    else if (needsChange(key) && mustRecreate(registry, a.item, nodes.get(key)!.item)) {
       toDelete.add(key);
     }
   }
@@ -172,6 +172,12 @@ class StepCounter {
     }
     return this.step;
   }
+}
+
+/** A change that update cannot make: no update, another backend, or the descriptor says so. */
+function mustRecreate(registry: DescriptorRegistry, previous: Item, next: Item): boolean {
+  const d = registry.forKey(next.key);
+  return d.update === undefined || previous.backend !== next.backend || d.recreate?.(previous, next) === true;
 }
 
 function cmp(a: string, b: string): number {

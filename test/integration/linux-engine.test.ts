@@ -8,6 +8,7 @@
 //   - drift: a route deleted behind vrouterd's back is restored by <resync>, and by the periodic
 //     resync (agent/resync/interval) without any request; a route vrouterd did not create is left
 //     alone by both;
+//   - a link whose kind changes (bridge → ifb) is re-created, its address with it;
 //   - bad input (a route via an interface of another namespace, a veth whose peer namespace is
 //     not managed) is refused with the model's app-tag and the node's path; nothing changes.
 import assert from 'node:assert/strict';
@@ -59,6 +60,12 @@ function ourNamespaces(): string[] {
 function hasRoute(prefix: string): boolean {
   const r = ip('-n', R, '-json', 'route', 'show', prefix);
   return r.status === 0 && (JSON.parse(r.stdout === '' ? '[]' : r.stdout) as unknown[]).length > 0;
+}
+
+/** IPv4 routes of every table and link names of the router (IPv6 local routes come and go with DAD). */
+function routerState(): string {
+  const links = JSON.parse(ip('-n', R, '-json', 'link', 'show').stdout) as { ifname: string }[];
+  return ip('-n', R, '-4', '-json', 'route', 'show', 'table', 'all').stdout + links.map((l) => l.ifname).sort().join(',');
 }
 
 const config = (...parts: string[]): string => `<config xmlns="${NS.nc}" xmlns:nc="${NS.nc}">${parts.join('')}</config>`;
@@ -220,7 +227,7 @@ describe('the transaction engine through NETCONF (root, network namespaces)', fu
   });
 
   it('bad input: a route via an interface of another namespace, a veth whose peer namespace is not managed — precise rpc-errors, nothing applied', async function () {
-    const kernelBefore = ip('-n', R, '-json', 'route', 'show', 'table', 'all').stdout + ip('-n', R, '-json', 'link', 'show').stdout;
+    const kernelBefore = routerState();
     const runningBefore = JSON.stringify(expectOk(await session().getConfig('running'), 'get-config').data);
     const otherNs = config(`<interfaces xmlns="${NS.if}"><interface><name>far0</name><type xmlns:vl="${NS.vl}">vl:veth</type>`
       + `<linux xmlns="${NS.vl}"><kernel-name>${FAR}a</kernel-name><veth><peer>far1</peer></veth></linux></interface>`
@@ -254,9 +261,32 @@ describe('the transaction engine through NETCONF (root, network namespaces)', fu
     expectOk(await session().call('discard_changes'), 'discard-changes');
 
     assert.equal(JSON.stringify(expectOk(await session().getConfig('running'), 'get-config').data), runningBefore, 'running unchanged');
-    assert.equal(ip('-n', R, '-json', 'route', 'show', 'table', 'all').stdout + ip('-n', R, '-json', 'link', 'show').stdout, kernelBefore,
-      'the router namespace is unchanged');
+    assert.equal(routerState(), kernelBefore, 'the router namespace is unchanged');
     assert.equal(ip('link', 'show', 'dev', `${FAR}a`).status, 1, 'nothing was created in the default namespace');
+  });
+
+  it('a link whose kind changes is re-created with its address in one commit', async function () {
+    const k0 = (type: string): string => config(`<interfaces xmlns="${NS.if}"><interface><name>k0</name>${type}`
+      + `<linux xmlns="${NS.vl}"><namespace>${R}</namespace></linux>`
+      + `<ipv4 xmlns="${NS.ip}"><address><ip>198.19.0.1</ip><prefix-length>24</prefix-length></address></ipv4></interface></interfaces>`);
+    const kindOf = (): string | undefined => {
+      const r = ip('-n', R, '-d', '-json', 'addr', 'show', 'dev', 'k0');
+      if (r.status !== 0) return undefined;
+      const [l] = JSON.parse(r.stdout) as { linkinfo?: { info_kind?: string }; addr_info: { local: string }[] }[];
+      return `${l?.linkinfo?.info_kind ?? '?'} ${l?.addr_info.map((a) => a.local).filter((a) => a.startsWith('198.19.')).join(',') ?? ''}`;
+    };
+    expectOk(await session().editConfig(k0(`<type xmlns:ianaift="${NS.ianaift}">ianaift:bridge</type>`)), 'edit-config bridge k0');
+    let r = await session().commit();
+    assert.ok(r.ok, `commit of the bridge: ${describeResult(r)}`);
+    assert.equal(kindOf(), 'bridge 198.19.0.1');
+    expectOk(await session().editConfig(k0(`<type xmlns:vl="${NS.vl}">vl:ifb</type>`)), 'edit-config ifb k0');
+    r = await session().commit();
+    assert.ok(r.ok, `commit of the kind change: ${describeResult(r)}`);
+    assert.equal(kindOf(), 'ifb 198.19.0.1');
+    const last = findAll(await engineState(), 'transaction').filter((t) => textAt(t, 'origin') === 'commit').pop();
+    assert.deepEqual(findAll(last, 'operation').map((o) => `${textAt(o, 'operation')} ${textAt(o, 'key')?.replace(`linux/${R}/`, '')}`), [
+      'delete address/k0/198.19.0.1/24', 'delete link/k0', 'create link/k0', 'create address/k0/198.19.0.1/24',
+    ]);
   });
 
   it('removing the configuration removes the namespace; engine-state forgets the items', async function () {

@@ -8,10 +8,9 @@
 // a veth pair) are created by `ip link set` of the attributes the configuration gives, and their
 // delete leaves the kernel alone.
 //
-// Update: only mtu, mac, admin state and master can change in place (`ip link set`). The engine
-// re-creates an item only when its descriptor has no `update`, and this descriptor needs one for
-// those attributes, so a change of shape (kind, veth peer, parent, vni…) is refused with a clear
-// error instead of being half-done here (see the report: the engine needs a recreate hook).
+// Update: only mtu, mac, admin state and master can change in place (`ip link set`). A change of
+// shape (kind, veth peer, parent, vni…) answers true to `recreate`: the engine deletes the link
+// with what depends on it (addresses, routes) and creates them again in the same transaction.
 //
 // Batching (batch-ip.ts): deletes, in-place updates and the create of a configure-only link are
 // ip lines and batch with the addresses and routes of the namespace (linkUnit). Creates of links
@@ -143,7 +142,7 @@ function setLinkLines(name: string, change: LinkChange): string[] {
 
 /**
  * The IpUnit of a link op, or undefined for the ops that do not batch: creates of links vrouterd
- * makes (createLink) and updates that change the link's shape (refused by update).
+ * makes (createLink) and updates that change the link's shape (the planner re-creates those).
  */
 export function linkUnit(req: UnitRequest): IpUnit | undefined {
   const v = req.item.value as LinkValue;
@@ -178,12 +177,11 @@ export function linkDescriptor(runner: IpRunner, options: LinuxDescriptorOptions
     async delete(ctx: DescriptorContext, item: Item): Promise<void> {
       await runUnit(runner, ctx, item.key, linkUnit({ op: 'delete', item })!);
     },
+    recreate: (previous: Item, next: Item) => !sameShape(previous.value as LinkValue, next.value as LinkValue),
     async update(ctx: DescriptorContext, previous: Item, next: Item): Promise<void> {
       const unit = linkUnit({ op: 'update', item: next, previous });
-      if (unit === undefined) {
-        throw new Error(`link ${(next.value as LinkValue).name}: changing its kind or kind settings needs the link to be re-created; `
-          + 'remove the interface in one commit and add it back in the next');
-      }
+      // The planner re-creates shape changes (recreate above); only a caller bypassing it gets here.
+      if (unit === undefined) throw new Error(`link ${(next.value as LinkValue).name}: a change of kind or kind settings needs the link re-created`);
       await runUnit(runner, ctx, next.key, unit);
     },
     async retrieve(ctx: DescriptorContext): Promise<RetrievedItem[]> {

@@ -247,6 +247,22 @@ describe('commit/engine', () => {
     assert.deepEqual(backend.snapshot().map(([k]) => k), ['fake/if/a', 'fake/if/lo', 'fake/route/r1']);
   });
 
+  it('resync keeps the configured value of an adopted object the backend reads back differently but equivalently', async () => {
+    const backend = new FakeBackend();
+    const registry = fakeRegistry(backend);
+    // `role` is what the configuration knows and the backend cannot show.
+    const mtuOf = (i: { value: unknown }): unknown => (i.value as { mtu?: unknown }).mtu;
+    Object.assign(registry.forKey('fake/if/a'), { equivalent: (x: typeof A, y: typeof A) => mtuOf(x) === mtuOf(y) });
+    const engine = new TransactionEngine({ registry });
+    backend.addForeign('fake/if/a', { mtu: 1500 });
+    backend.addForeign('fake/if/b', { mtu: 1500 });
+    const configured = item('fake/if/a', { mtu: 1500, role: 'configure-only' });
+    const r = await engine.resync(await engine.retrieve(), { desired: [configured, item('fake/if/b', { mtu: 9000 })] });
+    assert.deepEqual(r.execution?.ops.map((o) => `${o.op} ${o.key}`), ['update fake/if/b']);
+    assert.deepEqual(engine.appliedItems().get('fake/if/a')?.value, configured.value, 'the configured value is kept');
+    assert.deepEqual(engine.appliedItems().get('fake/if/b')?.value, { mtu: 9000 });
+  });
+
   it('a foreign object satisfies dependencies found at resync', async () => {
     const { backend, engine } = setup();
     await engine.commit([RX]);

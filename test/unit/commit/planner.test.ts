@@ -79,6 +79,25 @@ describe('commit/planner', () => {
     ]);
   });
 
+  it('recreates an updatable item when its descriptor says the change cannot be made in place', () => {
+    const shapeOf = (i: Item): unknown => (i.value as { shape?: unknown }).shape;
+    const r = fakeRegistry(new FakeBackend());
+    const d = r.forKey('fake/if/a');
+    Object.assign(d, { recreate: (prev: Item, next: Item) => shapeOf(prev) !== shapeOf(next) });
+    const run = (desired: Item[], current: Item[]): string[] => ops(planTransaction({
+      registry: r, external: new Set(),
+      applied: new Map(current.map((i) => [i.key, { item: i, dependencies: r.forKey(i.key).dependencies(i) }])), desired,
+    }).plan);
+    const bridge = item('fake/if/a', { shape: 'bridge' });
+    assert.deepEqual(run([item('fake/if/a', { shape: 'bridge', mtu: 9000 }), R1], [bridge, R1]), ['update fake/if/a'], 'same shape: in place');
+    assert.deepEqual(run([item('fake/if/a', { shape: 'ifb' }), R1], [bridge, R1]), [
+      'delete fake/route/r1',
+      'delete fake/if/a',
+      'create fake/if/a',
+      'create fake/route/r1',
+    ], 'another shape: re-created with its dependents');
+  });
+
   it('expands derived items, which depend on their parent', () => {
     const IF = item('fake/if/x', { children: [{ key: 'fake/addr/x/10.0.0.1%2F24' }, { key: 'fake/addr/x/10.0.0.2%2F24' }] });
     const r = planTransaction({ registry, applied: new Map(), external: new Set(), desired: [IF] });
