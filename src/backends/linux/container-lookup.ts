@@ -42,10 +42,18 @@ export interface DockerEventsOptions {
   abortSignal?: AbortSignal;
 }
 
+/** The fields of one GET /containers/json entry that runningNames reads. */
+export interface ListedContainer {
+  /** With Docker's leading slash: ["/web"]. */
+  Names: string[];
+}
+
 /** What the module needs from a Docker client; dockerode's Docker satisfies it. */
 export interface DockerApi {
   getContainer(id: string): { inspect(options?: { abortSignal?: AbortSignal }): Promise<InspectedContainer> };
   getEvents(options?: DockerEventsOptions): Promise<NodeJS.ReadableStream>;
+  /** Running containers (GET /containers/json); optional: without it runningNames() answers undefined. */
+  listContainers?(options?: { abortSignal?: AbortSignal }): Promise<ListedContainer[]>;
 }
 
 /** A dockerode client for the engine listening on a unix socket (no request timeout: the event
@@ -252,6 +260,32 @@ export class ContainerLookup {
     if (foundName !== name) return undefined;
     const running = info.State.Running && info.State.Pid > 0;
     return { id: info.Id, name: foundName, running, pid: running ? info.State.Pid : null };
+  }
+
+  /**
+   * The names (without the slash) of the containers running now, for a resync that must know which
+   * containers are there before any event arrives; undefined when the client cannot list them.
+   * Rejects with DockerEngineError.
+   */
+  async runningNames(): Promise<string[] | undefined> {
+    if (this.client.listContainers === undefined) return undefined;
+    const abort = new AbortController();
+    let timer: unknown;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = this.timers.setTimeout(() => {
+        reject(new DockerEngineError('timeout', this.socketPath, `no answer to the list of running containers within ${this.timeoutMs} ms`));
+        abort.abort();
+      }, this.timeoutMs);
+    });
+    try {
+      const list = await Promise.race([this.client.listContainers({ abortSignal: abort.signal }), timeout]);
+      // A legacy --link alias is listed as "/other/alias": not a name of this container.
+      return list.flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')).filter((n) => !n.includes('/')));
+    } catch (err) {
+      throw engineError(this.socketPath, err);
+    } finally {
+      this.timers.clearTimeout(timer);
+    }
   }
 
   /**

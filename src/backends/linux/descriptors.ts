@@ -7,9 +7,9 @@
 //   linux-link-forwarding  linux/<ns>/link-forwarding/<dev>   descriptors-link.ts
 //   linux-address          linux/<ns>/address/…               descriptors-ip.ts
 //   linux-route            linux/<ns>/route/…                 descriptors-ip.ts
-//
-// Not here yet: the Docker container attachment (linux/container/<name>); its items have no
-// descriptor, so a configuration with a container fails to plan with "no descriptor handles …".
+//   linux-container        linux/container/<name>             descriptors-container.ts (a veth pair into a
+//                                                             running Docker container, found through
+//                                                             options.containers)
 //
 // dependencies(item) are the ones translate.ts computed (translatedDependencies).
 //
@@ -18,9 +18,11 @@
 // keys translate.ts uses, with the kernel's values; each descriptor's `equivalent` compares a
 // kernel value with a configured one (absent attributes in the configuration = the kernel's own).
 // Presence keys are reported too, so pending items become applicable on resync: every named
-// namespace as linux/netns/<name> (by the netns descriptor) and every link as
-// linux/<ns>/device/<kernel-name> (by the link descriptor). createdByVrouterd comes from the
-// ownership record in the engine's metadata (descriptors-common.ts explains why).
+// namespace as linux/netns/<name> (by the netns descriptor), every link as
+// linux/<ns>/device/<kernel-name> (by the link descriptor) and every running Docker container as
+// docker/container/<name> (by the container descriptor). createdByVrouterd comes from the
+// ownership record in the engine's metadata (descriptors-common.ts explains why). The container
+// descriptor reads no namespace: it checks the attachments its records name (its own header).
 //
 // Forwarding: create records the sysctl values it finds, then sets the configured ones; delete
 // puts the recorded values back (the kernel is left as it was before vrouterd changed it). After a
@@ -34,15 +36,19 @@ import type { Descriptor, DescriptorContext, RetrievedItem } from '../../commit/
 import { splitKey, type Item } from '../../commit/item.js';
 import {
   isMissingNamespace, keyMatcher, markOwn, namespacesToRead, ownRecord, perNamespace, readSysctls, writeSysctls,
-  type LinuxDescriptorOptions,
+  type LinuxDescriptorOptions as CommonDescriptorOptions,
 } from './descriptors-common.js';
+import { containerDescriptor, type ContainerDescriptorOptions } from './descriptors-container.js';
 import { addressDescriptor, routeDescriptor } from './descriptors-ip.js';
 import { forwardingEquivalent, linkDescriptor, linkForwardingDescriptor } from './descriptors-link.js';
 import type { IpRunner } from './ip-runner.js';
 import type { ForwardingSpec, NamespaceSpec } from './link-spec.js';
 import { forwardingItemKey, LINUX_BACKEND, netnsKey, translatedDependencies } from './translate-keys.js';
 
-export type { LinuxDescriptorOptions, OwnRecord } from './descriptors-common.js';
+export type { OwnRecord } from './descriptors-common.js';
+
+/** Options of every Linux descriptor, plus the Docker lookup of the container attachment. */
+export type LinuxDescriptorOptions = CommonDescriptorOptions & ContainerDescriptorOptions;
 
 /** The descriptors of every Linux item kind, to register in the engine's DescriptorRegistry. */
 export function linuxDescriptors(runner: IpRunner, options: LinuxDescriptorOptions = {}): Descriptor[] {
@@ -53,6 +59,7 @@ export function linuxDescriptors(runner: IpRunner, options: LinuxDescriptorOptio
     linkForwardingDescriptor(runner, options),
     addressDescriptor(runner, options),
     routeDescriptor(runner, options),
+    containerDescriptor(runner, options),
   ];
 }
 
@@ -61,7 +68,7 @@ function isNetnsKey(key: string): boolean {
   return p.length === 3 && p[0] === LINUX_BACKEND && p[1] === 'netns';
 }
 
-export function namespaceDescriptor(runner: IpRunner, options: LinuxDescriptorOptions): Descriptor {
+export function namespaceDescriptor(runner: IpRunner, options: CommonDescriptorOptions): Descriptor {
   return {
     kind: 'linux-netns',
     matches: isNetnsKey,
@@ -109,7 +116,7 @@ function nsOfSpec(v: ForwardingSpec): string | undefined {
   return v.namespace === '' ? undefined : v.namespace;
 }
 
-export function forwardingDescriptor(runner: IpRunner, options: LinuxDescriptorOptions): Descriptor {
+export function forwardingDescriptor(runner: IpRunner, options: CommonDescriptorOptions): Descriptor {
   return {
     kind: 'linux-forwarding',
     matches: keyMatcher('forwarding', 0),
