@@ -276,6 +276,8 @@ export async function startServer(config: ServerConfig): Promise<ServerHandle> {
   const linux = config.linux === false ? undefined : createLinuxBackend({
     logger,
     resyncIntervalMs: (config.resyncIntervalSeconds ?? 0) * 1000,
+    // The sink creates the directory (owner-only) when it first opens the file.
+    logFile: join(config.stateDir, 'transactions', 'linux.jsonl'),
     ...(config.dockerSocket === undefined ? {} : { dockerSocket: config.dockerSocket }),
   });
   if (linux === undefined) logger.info('the Linux backend is disabled: commits do not change the kernel');

@@ -14,11 +14,14 @@ import type { Logger } from 'pino';
 import { TransactionEngine, type TransactionOutcome } from '../../commit/engine.js';
 import type { Item } from '../../commit/item.js';
 import { DescriptorRegistry } from '../../commit/registry.js';
-import type { TransactionLogWriter } from '../../commit/transaction-log.js';
+import { readInterruptedWork, settleInterrupted, type InterruptedWork } from '../../commit/crash-recovery.js';
+import { TransactionLogWriter } from '../../commit/transaction-log.js';
+import { TransactionLogFile } from '../../commit/transaction-log-file.js';
 import { systemTimers, type Timers } from '../../datastore/confirmed-commit.js';
-import type { DataTree } from '../../datastore/data-tree.js';
 import type { Backend } from '../backend.js';
+import { ContainerLookup } from './container-lookup.js';
 import { linuxDescriptors } from './descriptors.js';
+import { DockerPresence } from './docker-presence.js';
 import { IpRunner } from './ip-runner.js';
 import { KernelPresence } from './kernel-presence.js';
 import { LinuxApplier } from './linux-applier.js';
@@ -34,6 +37,11 @@ export interface LinuxBackendOptions {
   sources?: readonly PresenceSource[];
   /** Where the engine writes its transactions (JSON lines). */
   log?: TransactionLogWriter;
+  /**
+   * The transaction log file (instead of `log`): the engine writes to it, and start() first
+   * settles what a crash interrupted (crash-recovery.ts).
+   */
+  logFile?: string;
   /** The Docker engine's socket for container attachments; default /var/run/docker.sock. */
   dockerSocket?: string;
   /** Period of the automatic resync; 0 or absent: only at start-up and on request. */
@@ -55,12 +63,19 @@ export interface LinuxBackend extends Backend {
 export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBackend {
   const runner = options.runner ?? new IpRunner();
   const registry = new DescriptorRegistry();
-  for (const d of linuxDescriptors(runner)) registry.register(d);
-  const engine = new TransactionEngine({ registry, ...(options.log === undefined ? {} : { log: options.log }) });
+  // One Docker client for the attachment descriptor and the presence source; it connects only
+  // when the configuration has a container attachment.
+  const containers = new ContainerLookup({ socketPath: options.dockerSocket ?? '/var/run/docker.sock' });
+  for (const d of linuxDescriptors(runner, { containers })) registry.register(d);
+  if (options.log !== undefined && options.logFile !== undefined) throw new Error('linux backend: give log or logFile, not both');
+  const logFile = options.logFile === undefined ? undefined : new TransactionLogFile(options.logFile);
+  const log = logFile === undefined ? options.log : new TransactionLogWriter(logFile.sink);
+  const engine = new TransactionEngine({ registry, ...(log === undefined ? {} : { log }) });
   const logger = options.logger?.child({ component: 'linux' });
   const timers = options.timers ?? systemTimers;
   const sources: PresenceSource[] = [
     ...(options.kernelPresence === false ? [] : [new KernelPresence({ runner, ...(logger === undefined ? {} : { logger }) })]),
+    new DockerPresence({ containers, ...(logger === undefined ? {} : { logger }) }),
     ...(options.sources ?? []),
   ];
   let translation: TranslateResult | undefined;
@@ -130,7 +145,17 @@ export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBack
       if (result.problems.length > 0) logger?.warn({ problems: result.problems }, 'running configuration has Linux problems');
       translation = result;
       try {
-        await resyncWith(result.items, 'start-up');
+        let interrupted: InterruptedWork | undefined;
+        if (logFile !== undefined && log !== undefined) {
+          // Unreadable log: resync without claiming anything (never delete what may not be ours).
+          interrupted = await readInterruptedWork(logFile.path)
+            .catch((err: unknown) => void logger?.error({ err, file: logFile.path }, 'transaction log unreadable: interrupted transactions are not reconciled'));
+          if (interrupted !== undefined && interrupted.transactions.length > 0) {
+            logger?.warn({ transactions: interrupted.transactions.map((t) => t.id), keys: interrupted.ownKeys.length }, 'reconciling transactions a crash interrupted');
+          }
+        }
+        const outcome = await resyncWith(result.items, 'start-up', interrupted?.ownKeys);
+        if (outcome.ok && interrupted !== undefined && log !== undefined) await settleInterrupted(log, interrupted, outcome.transactionId);
       } catch (err) {
         logger?.error({ err }, 'linux start-up resync failed');
       }
@@ -151,7 +176,7 @@ export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBack
       const [problem] = result.problems;
       if (problem !== undefined) return { ok: false, message: problem.message, path: problem.path };
       const r = await engine.dryRun(result.items);
-      if (r.ok) return { ok: true, plan: r.plan };
+      if (r.ok) return { ok: true, plan: r.plan, itemPath: (key) => itemPath(result, key) };
       const path = r.error.key === undefined ? undefined : itemPath(result, r.error.key);
       return { ok: false, message: r.error.message, ...(path === undefined ? {} : { path }) };
     },
@@ -161,6 +186,7 @@ export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBack
       timers.clearTimeout(timer);
       await Promise.all(sources.map((s) => s.stop().catch((err: unknown) => logger?.warn({ err, source: s.name }, 'stopping a presence source failed'))));
       await engine.idle();
+      await logFile?.close();
     },
   };
 }

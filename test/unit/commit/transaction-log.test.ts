@@ -4,8 +4,10 @@ import { TransactionEngine } from '../../../src/commit/engine.js';
 import {
   interruptedTransactions,
   readTransactionLog,
+  TransactionLogReader,
   TransactionLogWriter,
   type LogLine,
+  type LogSink,
 } from '../../../src/commit/transaction-log.js';
 import { FakeBackend, fakeRegistry, item } from './fake-backend.js';
 
@@ -13,7 +15,7 @@ const A = item('fake/if/a');
 const B = item('fake/if/b');
 const R1 = item('fake/route/r1', { needs: ['fake/if/a'] });
 
-function setup(sink: (line: string) => void | Promise<void>): { backend: FakeBackend; engine: TransactionEngine } {
+function setup(sink: LogSink): { backend: FakeBackend; engine: TransactionEngine } {
   const backend = new FakeBackend();
   let n = 0;
   let t = 0;
@@ -80,6 +82,44 @@ describe('commit/transaction-log', () => {
     assert.deepEqual(t2.plan.ops.map((o) => `${o.op} ${o.key}`), ['create fake/if/b', 'create fake/route/r1']);
     assert.deepEqual(t2.completed.map((o) => `${o.op} ${o.key}`), ['create fake/if/b']);
     assert.deepEqual(t2.notAttempted.map((o) => `${o.op} ${o.key}`), ['create fake/route/r1']);
+  });
+
+  it('a recovered line settles an interrupted transaction', async () => {
+    const lines: string[] = [];
+    const infos: string[] = [];
+    const { engine } = setup((l, info) => {
+      lines.push(l);
+      infos.push(`${info.type} ${info.txn}`);
+    });
+    await engine.commit([A]);
+    const plan = lines[0]!;
+    const writer = new TransactionLogWriter((l, info) => {
+      lines.push(l);
+      infos.push(`${info.type} ${info.txn}`);
+    }, () => new Date('2026-01-02T00:00:00Z'));
+    await writer.recovered('t9', 's1');
+    const interrupted = [plan.replace('"t1"', '"t9"'), ...lines];
+    const report = readTransactionLog(interrupted);
+    const t9 = report.transactions.find((t) => t.id === 't9');
+    assert.equal(t9?.interrupted, true);
+    assert.deepEqual(t9?.recovered, { type: 'recovered', txn: 't9', time: '2026-01-02T00:00:00.000Z', by: 's1' });
+    assert.deepEqual(interruptedTransactions(report), []);
+    assert.deepEqual(interruptedTransactions(readTransactionLog(interrupted.slice(0, -1))).map((t) => t.id), ['t9']);
+    assert.deepEqual(infos, ['plan t1', 'op t1', 'outcome t1', 'recovered t9']);
+  });
+
+  it('the streaming reader can keep only unfinished transactions', async () => {
+    const lines: string[] = [];
+    const { backend, engine } = setup((l) => { lines.push(l); });
+    await engine.commit([A]);
+    backend.gate = new Promise(() => undefined);
+    void engine.commit([A, B]);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const reader = new TransactionLogReader({ onlyUnfinished: true });
+    for (const l of [...lines, '{"type":"recovered","txn":"gone","time":""}']) reader.add(l);
+    const report = reader.report();
+    assert.deepEqual(report.transactions.map((t) => t.id), ['t2']);
+    assert.deepEqual(report.malformedLines, [], 'a settled transaction rotated away is no news');
   });
 
   it('ignores blank lines and flags lines of unknown transactions', () => {
