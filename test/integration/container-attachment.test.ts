@@ -9,23 +9,19 @@
 // Namespaces are vrt-ctr-<pid>-…; the after hook removes them, the containers, dockerd and vrouterd
 // whatever happened.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 
 import { DockerEngine } from '../support/docker-engine.js';
+import {
+  configXml as config, deleteNamespacesWith, ip, namespacesWith, XML_NS as NS,
+} from '../support/kernel.js';
 import { requireCommand, requireRoot } from '../support/prerequisites.js';
 import {
   childrenNamed, describeResult, entryWith, eventually, expectOk, findAll, NcclientSession, requireNcclient, textAt, VrouterdProcess,
 } from '../support/vrouterd-process.js';
 
-const NS = {
-  nc: 'urn:ietf:params:xml:ns:netconf:base:1.0',
-  if: 'urn:ietf:params:xml:ns:yang:ietf-interfaces',
-  ip: 'urn:ietf:params:xml:ns:yang:ietf-ip',
-  vl: 'urn:vrouterd:params:xml:ns:yang:vrouter-linux',
-  va: 'urn:vrouterd:params:xml:ns:yang:vrouter-agent',
-} as const;
-
 const PREFIX = `vrt-ctr-${process.pid}-`;
+const ourNamespaces = (): string[] => namespacesWith(PREFIX);
+const deleteOurNamespaces = (): void => deleteNamespacesWith(PREFIX);
 const ROUTER = `${PREFIX}r`;
 const CONTAINER = `vrt-ctr-${process.pid}-web`;
 const IMAGE = 'vrt-busybox:attach';
@@ -37,25 +33,7 @@ const WAITS_FOR = `docker/container/${CONTAINER}`;
 
 // ---- the kernel and Docker, read directly ---------------------------------------------------------
 
-function ip(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('ip', [...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ourNamespaces(): string[] {
-  const r = ip(['-json', 'netns', 'list']);
-  if (r.status !== 0) throw new Error(`ip netns list: ${r.stderr}`);
-  const list = r.stdout.trim() === '' ? [] : JSON.parse(r.stdout) as { name: string }[];
-  return list.map((n) => n.name).filter((n) => n.startsWith(PREFIX)).sort();
-}
-
-function deleteOurNamespaces(): void {
-  for (const ns of ourNamespaces()) ip(['netns', 'del', ns]);
-}
-
 // ---- the configuration ------------------------------------------------------------------------------
-
-const config = (...parts: string[]): string => `<config xmlns="${NS.nc}" xmlns:nc="${NS.nc}">${parts.join('')}</config>`;
 
 const ATTACHED = config(
   `<namespaces xmlns="${NS.vl}"><namespace><name>${ROUTER}</name></namespace></namespaces>`,

@@ -14,47 +14,21 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { open, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import {
+  configXml as config, deleteNamespacesWith, ip, ipJson, namespacesWith, XML_NS as NS,
+} from '../support/kernel.js';
 import { requireCommand, requireRoot } from '../support/prerequisites.js';
 import {
   describeResult, eventually, expectOk, findAll, NcclientSession, requireNcclient, textAt, VrouterdProcess, type NcResult, type XmlNode,
 } from '../support/vrouterd-process.js';
 
-const NS = {
-  nc: 'urn:ietf:params:xml:ns:netconf:base:1.0',
-  if: 'urn:ietf:params:xml:ns:yang:ietf-interfaces',
-  ip: 'urn:ietf:params:xml:ns:yang:ietf-ip',
-  rt: 'urn:ietf:params:xml:ns:yang:ietf-routing',
-  v4ur: 'urn:ietf:params:xml:ns:yang:ietf-ipv4-unicast-routing',
-  vl: 'urn:vrouterd:params:xml:ns:yang:vrouter-linux',
-} as const;
-
 const PREFIX = `vrt-crash-${process.pid}-`;
+const ourNamespaces = (): string[] => namespacesWith(PREFIX);
+const deleteOurNamespaces = (): void => deleteNamespacesWith(PREFIX);
 const R = `${PREFIX}r`;
 const H = `${PREFIX}h`;
 
 // ---- the kernel, read with iproute2 ------------------------------------------------------------------
-
-function ip(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('ip', [...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, maxBuffer: 256 * 1024 * 1024 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ipJson<T>(ns: string, ...args: string[]): T {
-  const r = ip(['-n', ns, '-json', ...args]);
-  if (r.status !== 0) throw new Error(`ip -n ${ns} -json ${args.join(' ')}: ${r.stderr}`);
-  return JSON.parse(r.stdout === '' ? '[]' : r.stdout) as T;
-}
-
-function ourNamespaces(): string[] {
-  const r = ip(['-json', 'netns', 'list']);
-  if (r.status !== 0) throw new Error(`ip netns list: ${r.stderr}`);
-  const list = r.stdout.trim() === '' ? [] : JSON.parse(r.stdout) as { name: string }[];
-  return list.map((n) => n.name).filter((n) => n.startsWith(PREFIX)).sort();
-}
-
-function deleteOurNamespaces(): void {
-  for (const ns of ourNamespaces()) ip(['netns', 'del', ns]);
-}
 
 interface RouteInfo { dst: string; gateway?: string; dev?: string; protocol?: string }
 
@@ -109,8 +83,6 @@ function instanceXml(name: string, ns: string, routesXml: string): string {
 
 const routingXml = (...instances: string[]): string =>
   `<rt:routing xmlns:rt="${NS.rt}"><rt:control-plane-protocols>${instances.join('')}</rt:control-plane-protocols></rt:routing>`;
-
-const config = (...parts: string[]): string => `<config xmlns="${NS.nc}" xmlns:nc="${NS.nc}">${parts.join('')}</config>`;
 
 const SMALL_ROUTES = ['198.51.100.0/24', '198.51.101.0/24', '198.51.102.0/24', '203.0.113.0/24'];
 /** Deleted by the large commit: must be back after the restart. */

@@ -11,41 +11,19 @@ import { spawnSync } from 'node:child_process';
 import {
   describeResult, expectError, expectOk, findAll, NcclientSession, requireNcclient, textAt, VrouterdProcess,
 } from '../support/vrouterd-process.js';
+import {
+  configXml as config, deleteNamespacesWith, ipJson, namespacesWith, XML_NS as NS,
+} from '../support/kernel.js';
 import { requireCommand, requireRoot } from '../support/prerequisites.js';
 
-const NS = {
-  nc: 'urn:ietf:params:xml:ns:netconf:base:1.0',
-  if: 'urn:ietf:params:xml:ns:yang:ietf-interfaces',
-  ip: 'urn:ietf:params:xml:ns:yang:ietf-ip',
-  rt: 'urn:ietf:params:xml:ns:yang:ietf-routing',
-  v4ur: 'urn:ietf:params:xml:ns:yang:ietf-ipv4-unicast-routing',
-  vl: 'urn:vrouterd:params:xml:ns:yang:vrouter-linux',
-} as const;
-
 const PREFIX = `vrt-wire-${process.pid}-`;
+const ourNamespaces = (): string[] => namespacesWith(PREFIX);
+const deleteOurNamespaces = (): void => deleteNamespacesWith(PREFIX);
 const R = `${PREFIX}r`;
 const H1 = `${PREFIX}h1`;
 const H2 = `${PREFIX}h2`;
 
 // ---- the kernel, read with iproute2 ------------------------------------------------------------------
-
-function ip(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('ip', [...args], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function ipJson<T>(ns: string, ...args: string[]): T {
-  const r = ip(['-n', ns, '-json', ...args]);
-  if (r.status !== 0) throw new Error(`ip -n ${ns} -json ${args.join(' ')}: ${r.stderr}`);
-  return JSON.parse(r.stdout === '' ? '[]' : r.stdout) as T;
-}
-
-function ourNamespaces(): string[] {
-  const r = ip(['-json', 'netns', 'list']);
-  if (r.status !== 0) throw new Error(`ip netns list: ${r.stderr}`);
-  const list = r.stdout.trim() === '' ? [] : JSON.parse(r.stdout) as { name: string }[];
-  return list.map((n) => n.name).filter((n) => n.startsWith(PREFIX)).sort();
-}
 
 interface AddrInfo { ifname: string; addr_info: { family: string; local: string; prefixlen: number; scope: string }[] }
 
@@ -82,10 +60,6 @@ function sysctl(ns: string, name: string): string {
   const r = spawnSync('ip', ['netns', 'exec', ns, 'sysctl', '-n', name], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`sysctl ${name} in ${ns}: ${r.stderr}`);
   return r.stdout.trim();
-}
-
-function deleteOurNamespaces(): void {
-  for (const ns of ourNamespaces()) ip(['netns', 'del', ns]);
 }
 
 // ---- the configuration ---------------------------------------------------------------------------
@@ -142,8 +116,6 @@ const ROUTER_ROUTES = '<route><destination-prefix>198.51.100.0/24</destination-p
 
 const H1_V6 = '<ipv6 xmlns="urn:ietf:params:xml:ns:yang:ietf-ipv6-unicast-routing"><route><destination-prefix>::/0</destination-prefix>'
   + '<next-hop><outgoing-interface>h1-r</outgoing-interface><next-hop-address>2001:db8:1::1</next-hop-address></next-hop></route></ipv6>';
-
-const config = (...parts: string[]): string => `<config xmlns="${NS.nc}" xmlns:nc="${NS.nc}">${parts.join('')}</config>`;
 
 const WHOLE = config(
   namespacesXml(),

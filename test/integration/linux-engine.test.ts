@@ -12,26 +12,19 @@
 //   - bad input (a route via an interface of another namespace, a veth whose peer namespace is
 //     not managed) is refused with the model's app-tag and the node's path; nothing changes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 
+import {
+  configXml as config, deleteNamespacesWith, ip as runIp, type IpResult, namespacesWith, XML_NS as NS,
+} from '../support/kernel.js';
 import { requireCommand, requireRoot } from '../support/prerequisites.js';
 import {
   describeResult, entryWith, eventually, expectOk, findAll, NcclientSession, requireNcclient, textAt, VrouterdProcess,
   type XmlNode,
 } from '../support/vrouterd-process.js';
 
-const NS = {
-  nc: 'urn:ietf:params:xml:ns:netconf:base:1.0',
-  if: 'urn:ietf:params:xml:ns:yang:ietf-interfaces',
-  ianaift: 'urn:ietf:params:xml:ns:yang:iana-if-type',
-  ip: 'urn:ietf:params:xml:ns:yang:ietf-ip',
-  rt: 'urn:ietf:params:xml:ns:yang:ietf-routing',
-  v4ur: 'urn:ietf:params:xml:ns:yang:ietf-ipv4-unicast-routing',
-  vl: 'urn:vrouterd:params:xml:ns:yang:vrouter-linux',
-  va: 'urn:vrouterd:params:xml:ns:yang:vrouter-agent',
-} as const;
-
 const PREFIX = `vrt-eng-${process.pid}-`;
+const ourNamespaces = (): string[] => namespacesWith(PREFIX);
+const ip = (...args: string[]): IpResult => runIp(args);
 const R = `${PREFIX}r`;
 const ROUTE = '10.20.0.0/16';
 const ROUTE_KEY = `linux/${R}/route/254/10.20.0.0%2F16/0`;
@@ -41,20 +34,9 @@ const RESYNC_SECONDS = 2;
 // Kernel names are at most 15 characters.
 const FAR = `vf${process.pid % 100000}`;
 
-function ip(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('ip', args, { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
 function mustIp(...args: string[]): void {
   const r = ip(...args);
   if (r.status !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr}`);
-}
-
-function ourNamespaces(): string[] {
-  const r = ip('-json', 'netns', 'list');
-  const list = r.stdout.trim() === '' ? [] : JSON.parse(r.stdout) as { name: string }[];
-  return list.map((n) => n.name).filter((n) => n.startsWith(PREFIX));
 }
 
 function hasRoute(prefix: string): boolean {
@@ -67,8 +49,6 @@ function routerState(): string {
   const links = JSON.parse(ip('-n', R, '-json', 'link', 'show').stdout) as { ifname: string }[];
   return ip('-n', R, '-4', '-json', 'route', 'show', 'table', 'all').stdout + links.map((l) => l.ifname).sort().join(',');
 }
-
-const config = (...parts: string[]): string => `<config xmlns="${NS.nc}" xmlns:nc="${NS.nc}">${parts.join('')}</config>`;
 
 // ext0 is an existing device (ethernetCsmacd): vrouterd configures it but never creates it.
 const CONFIG = config(
@@ -116,7 +96,7 @@ describe('the transaction engine through NETCONF (root, network namespaces)', fu
     requireRoot('vrouterd creates network namespaces, links, addresses and routes');
     requireCommand('ip', 'iproute2');
     requireNcclient();
-    for (const ns of ourNamespaces()) ip('netns', 'del', ns);
+    deleteNamespacesWith(PREFIX);
     server = await VrouterdProcess.start({ agentConfig: { 'vrouter-agent:agent': { resync: { interval: RESYNC_SECONDS } } } });
     nc = await NcclientSession.open(server.credentials);
   });
@@ -132,7 +112,7 @@ describe('the transaction engine through NETCONF (root, network namespaces)', fu
       await nc?.close();
       await server?.cleanup();
     } finally {
-      for (const ns of ourNamespaces()) ip('netns', 'del', ns);
+      deleteNamespacesWith(PREFIX);
     }
     assert.deepEqual(ourNamespaces(), [], 'no namespace of this test is left');
   });
