@@ -295,6 +295,9 @@ describe('crash in the middle of a commit: kill -9, restart, the kernel equals r
         // A batch the kill orphaned ends at the end of its input; let it finish before reading the kernel.
         await eventually(`the orphaned ip batch exits: ${JSON.stringify(ipProcessesOnOurNamespaces())}`,
           () => Promise.resolve(ipProcessesOnOurNamespaces().every((p) => !p.args.includes('-batch'))), 10_000, 20);
+        // The link monitors die with vrouterd (parent-death signal): none holds a namespace open.
+        await eventually(`no ip monitor outlives vrouterd: ${JSON.stringify(ipProcessesOnOurNamespaces())}`,
+          () => Promise.resolve(ipProcessesOnOurNamespaces().every((p) => !p.args.includes('monitor'))), 3_000, 20);
         const largeRoutesLeft = staticRoutes(R).filter((r) => r.startsWith('10.')).length;
         landed = { txn, count, onDisk: state, largeRoutesLeft, logBytes: (await fileSize(logPath())) - offset };
         break;

@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 
 import { splitKey, type Item } from '../../commit/item.js';
 import { systemTimers, type Timers } from '../../datastore/confirmed-commit.js';
-import type { IpRunner } from './ip-runner.js';
+import { systemSpawn, type IpRunner, type SpawnFn } from './ip-runner.js';
 import { LinkMonitor, type LinkMonitorEvent } from './link-monitor.js';
 import type { PresenceEvents, PresenceSource } from './presence.js';
 import { deviceKey, LINUX_BACKEND, linkItemKey, namespaceOfPart, netnsKey, translatedDependencies } from './translate-keys.js';
@@ -62,6 +62,14 @@ export function namespacesOf(items: readonly Item[]): Set<string | undefined> {
   return out;
 }
 
+/**
+ * An `ip monitor` child holds its namespace open, so one orphaned by a crashed vrouterd would keep
+ * a deleted namespace (and its veth ends) alive: setpriv (util-linux) makes the kernel kill the
+ * child when vrouterd dies, however it dies.
+ */
+export const monitorSpawn: SpawnFn = (command, args, options) =>
+  systemSpawn('setpriv', ['--pdeathsig', 'KILL', '--', command, ...args], options);
+
 function defaultWatchDir(dir: string, onChange: () => void): Stoppable {
   // `ip netns add` creates the directory too; making it first lets the watch start before that.
   mkdirSync(dir, { recursive: true });
@@ -94,7 +102,7 @@ export class KernelPresence implements PresenceSource {
     this.netnsDir = options.netnsDir ?? '/run/netns';
     this.watchDir = options.watchDir ?? defaultWatchDir;
     this.startMonitor = options.startMonitor ?? ((namespace, onEvent): Stoppable => {
-      const m = new LinkMonitor({ namespace, onEvent });
+      const m = new LinkMonitor({ namespace, onEvent, spawn: monitorSpawn });
       m.start();
       return m;
     });
