@@ -8,6 +8,7 @@
 //   - drift: a route deleted behind vrouterd's back is restored by <resync>, and by the periodic
 //     resync (agent/resync/interval) without any request; a route vrouterd did not create is left
 //     alone by both;
+//   - a confirmed commit pending when vrouterd is killed is reverted at restart, kernel included;
 //   - a link whose kind changes (bridge → ifb) is re-created, its address with it;
 //   - bad input (a route via an interface of another namespace, a veth whose peer namespace is
 //     not managed) is refused with the model's app-tag and the node's path; nothing changes.
@@ -267,6 +268,29 @@ describe('the transaction engine through NETCONF (root, network namespaces)', fu
     assert.deepEqual(findAll(last, 'operation').map((o) => `${textAt(o, 'operation')} ${textAt(o, 'key')?.replace(`linux/${R}/`, '')}`), [
       'delete address/k0/198.19.0.1/24', 'delete link/k0', 'create link/k0', 'create address/k0/198.19.0.1/24',
     ]);
+  });
+
+  it('a confirmed commit pending when vrouterd is killed is reverted at restart, in the kernel too', async function () {
+    const extra = config(`<rt:routing xmlns:rt="${NS.rt}"><rt:control-plane-protocols><rt:control-plane-protocol><rt:type>rt:static</rt:type>`
+      + `<rt:name>r</rt:name><rt:static-routes><ipv4 xmlns="${NS.v4ur}"><route><destination-prefix>10.40.0.0/16</destination-prefix>`
+      + '<next-hop><outgoing-interface>ext0</outgoing-interface><next-hop-address>198.18.0.2</next-hop-address></next-hop></route>'
+      + '</ipv4></rt:static-routes></rt:control-plane-protocol></rt:control-plane-protocols></rt:routing>');
+    expectOk(await session().editConfig(extra), 'edit-config of a route on trial');
+    const r = await session().commit({ confirmed: true, timeout: 600, persist: 'trial' });
+    assert.ok(r.ok, `confirmed commit: ${describeResult(r)}`);
+    assert.ok(hasRoute('10.40.0.0/16'), 'the route on trial is in the kernel');
+    if (server === undefined) throw new Error('no vrouterd');
+    await server.kill('SIGKILL');
+    await nc?.killClient();
+    nc = undefined;
+    await server.restart();
+    nc = await NcclientSession.open(server.credentials);
+    // The revert runs while the datastores load, before the backend's start(): it must plan
+    // against what the kernel holds.
+    assert.equal(hasRoute('10.40.0.0/16'), false, 'the route on trial is gone with the revert');
+    assert.ok(hasRoute(ROUTE), 'the committed route is still there');
+    assert.equal(textAt(await item(ROUTE_KEY), 'state'), 'applied');
+    assert.equal(await item('linux/' + R + '/route/254/10.40.0.0%2F16/0'), undefined);
   });
 
   it('removing the configuration removes the namespace; engine-state forgets the items', async function () {

@@ -30,6 +30,8 @@ export class LinuxApplyError extends Error {
 export interface LinuxApplierOptions {
   /** The transaction engine with the Linux descriptors registered (only commit is used). */
   engine: Pick<TransactionEngine, 'commit'>;
+  /** Before every apply (the backend's start-up resync, when it has not run yet). */
+  prepare?: (context: ApplyContext) => Promise<void>;
   /** After the engine applied a translation (commit, or the pipeline's revert of one). */
   onApplied?: (result: TranslateResult) => void;
   logger?: Logger;
@@ -41,6 +43,7 @@ export class LinuxApplier implements CommitApplier {
   constructor(private readonly options: LinuxApplierOptions) {}
 
   async apply(context: ApplyContext): Promise<void> {
+    await this.options.prepare?.(context);
     const log = this.options.logger?.child({ tx: context.transactionId, backend: 'linux' });
     const result = translateLinux(context.after);
     const [problem, ...more] = result.problems;

@@ -18,6 +18,7 @@ import { readInterruptedWork, settleInterrupted, type InterruptedWork } from '..
 import { TransactionLogWriter } from '../../commit/transaction-log.js';
 import { TransactionLogFile } from '../../commit/transaction-log-file.js';
 import { systemTimers, type Timers } from '../../datastore/confirmed-commit.js';
+import type { DataTree } from '../../datastore/data-tree.js';
 import type { Backend } from '../backend.js';
 import { ContainerLookup } from './container-lookup.js';
 import { linuxDescriptors } from './descriptors.js';
@@ -86,7 +87,9 @@ export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBack
     translation = result;
     for (const s of sources) s.watch(result.items);
   };
-  const applier = new LinuxApplier({ engine, onApplied: applied, ...(logger === undefined ? {} : { logger }) });
+  const applier = new LinuxApplier({
+    engine, onApplied: applied, prepare: (context) => startupResync(context.before), ...(logger === undefined ? {} : { logger }),
+  });
 
   const report = (what: string, outcome: TransactionOutcome): void => {
     if (outcome.ok) {
@@ -135,33 +138,42 @@ export function createLinuxBackend(options: LinuxBackendOptions = {}): LinuxBack
     }, every);
   };
 
+  // The start-up resync runs once, before the first apply: a confirmed commit left pending by a
+  // crash is reverted while the datastores load, before start(), and its apply must plan against
+  // what the kernel holds, not against an empty engine.
+  let synced: Promise<void> | undefined;
+  const startupResync = (running: DataTree): Promise<void> => (synced ??= (async () => {
+    const result = translateLinux(running);
+    if (result.problems.length > 0) logger?.warn({ problems: result.problems }, 'running configuration has Linux problems');
+    translation = result;
+    try {
+      let interrupted: InterruptedWork | undefined;
+      if (logFile !== undefined && log !== undefined) {
+        // Unreadable log: resync without claiming anything (never delete what may not be ours).
+        interrupted = await readInterruptedWork(logFile.path)
+          .catch((err: unknown) => void logger?.error({ err, file: logFile.path }, 'transaction log unreadable: interrupted transactions are not reconciled'));
+        if (interrupted !== undefined && interrupted.transactions.length > 0) {
+          logger?.warn({ transactions: interrupted.transactions.map((t) => t.id), keys: interrupted.ownKeys.length }, 'reconciling transactions a crash interrupted');
+        }
+      }
+      const outcome = await resyncWith(result.items, 'start-up', interrupted?.ownKeys);
+      if (outcome.ok && interrupted !== undefined && log !== undefined) await settleInterrupted(log, interrupted, outcome.transactionId);
+    } catch (err) {
+      logger?.error({ err }, 'linux start-up resync failed');
+    }
+  })());
+
   return {
     name: 'linux',
     runner,
     engine,
     applier,
     async start(running) {
-      const result = translateLinux(running);
-      if (result.problems.length > 0) logger?.warn({ problems: result.problems }, 'running configuration has Linux problems');
-      translation = result;
-      try {
-        let interrupted: InterruptedWork | undefined;
-        if (logFile !== undefined && log !== undefined) {
-          // Unreadable log: resync without claiming anything (never delete what may not be ours).
-          interrupted = await readInterruptedWork(logFile.path)
-            .catch((err: unknown) => void logger?.error({ err, file: logFile.path }, 'transaction log unreadable: interrupted transactions are not reconciled'));
-          if (interrupted !== undefined && interrupted.transactions.length > 0) {
-            logger?.warn({ transactions: interrupted.transactions.map((t) => t.id), keys: interrupted.ownKeys.length }, 'reconciling transactions a crash interrupted');
-          }
-        }
-        const outcome = await resyncWith(result.items, 'start-up', interrupted?.ownKeys);
-        if (outcome.ok && interrupted !== undefined && log !== undefined) await settleInterrupted(log, interrupted, outcome.transactionId);
-      } catch (err) {
-        logger?.error({ err }, 'linux start-up resync failed');
-      }
+      await startupResync(running);
+      const items = translation?.items ?? [];
       for (const s of sources) {
         try {
-          s.watch(result.items);
+          s.watch(items);
           await s.start(events);
         } catch (err) {
           logger?.error({ err, source: s.name }, 'a presence source could not start: pending items wait for the next resync');
