@@ -7,15 +7,27 @@
 // deleted is re-created because running still has it. Deletes in the plan need nothing: either
 // the object is still there (adopted, as running describes it) or it is re-created.
 //
+// A crash can also come after a transaction's outcome line but before running was saved (the
+// commit pipeline saves running after every backend applied): that transaction is finished in
+// the log, yet running does not describe what it created. So ownership is also read from the
+// whole log: a key whose last successful operation is a create or an update is vrouterd's (op
+// lines are flushed before the outcome line). Keys running describes are adopted anyway; the
+// others are deleted by the start-up resync. What rotated out of the log is not claimed.
+//
 // Once that resync succeeded, settleInterrupted writes a `recovered` line per transaction, so the
 // next start does not claim their keys again (a key may since have become someone else's).
-import { interruptedTransactions, TransactionLogReader, type LoggedTransaction, type TransactionLogWriter } from './transaction-log.js';
+import {
+  interruptedTransactions, parseLogLine, TransactionLogReader, type LoggedTransaction, type TransactionLogWriter,
+} from './transaction-log.js';
 import { nodeLogFileSystem, readLogFiles, type LogFileSystem } from './transaction-log-file.js';
 
 export interface InterruptedWork {
   /** Transactions without outcome and not yet settled, oldest first. */
   readonly transactions: readonly LoggedTransaction[];
-  /** The keys their plans create or update (sorted, unique): give them to resync as ownKeys. */
+  /**
+   * Give them to resync as ownKeys (sorted, unique): the keys the interrupted plans create or
+   * update, and every key whose last successful operation in the log created or updated it.
+   */
   readonly ownKeys: readonly string[];
   /** How many lines could not be read (a torn last line after a crash is normal). */
   readonly malformedLines: number;
@@ -34,10 +46,25 @@ export function keysToOwn(transactions: Iterable<LoggedTransaction>): string[] {
 export async function readInterruptedWork(path: string, fs: LogFileSystem = nodeLogFileSystem): Promise<InterruptedWork> {
   // Only unfinished transactions are kept while streaming: finished plans can be large.
   const reader = new TransactionLogReader({ onlyUnfinished: true });
-  for await (const line of readLogFiles(path, fs)) reader.add(line);
+  const owned = new Set<string>();
+  for await (const line of readLogFiles(path, fs)) {
+    reader.add(line);
+    trackOwnership(owned, line);
+  }
   const report = reader.report();
   const transactions = interruptedTransactions(report);
-  return { transactions, ownKeys: keysToOwn(transactions), malformedLines: report.malformedLines.length };
+  const ownKeys = [...new Set([...keysToOwn(transactions), ...owned])].sort();
+  return { transactions, ownKeys, malformedLines: report.malformedLines.length };
+}
+
+/** Applies one log line to the set of keys vrouterd's successful operations left in a backend. */
+export function trackOwnership(owned: Set<string>, raw: string): void {
+  if (!raw.includes('"type":"op"')) return;
+  const line = parseLogLine(raw.trim());
+  if (line?.type !== 'op' || line.result !== 'ok') return;
+  // A revert line carries the undoing operation (a create undone is a delete), so one rule fits both phases.
+  if (line.op === 'delete') owned.delete(line.key);
+  else owned.add(line.key);
 }
 
 /** Marks the interrupted transactions settled by the resync `by` (call only after it succeeded). */

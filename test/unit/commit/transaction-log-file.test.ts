@@ -265,7 +265,9 @@ describe('commit/crash-recovery', () => {
     for (const k of backend.objects.keys()) backend.foreign.add(k);
     const work = await readInterruptedWork(path);
     assert.deepEqual(work.transactions.map((t) => t.id), ['t2']);
-    assert.deepEqual(work.ownKeys, ['fake/if/b', 'fake/route/r'], 'creates and updates, not deletes');
+    // b and r from t2's plan (creates and updates, not its delete of c); a from t1's op lines
+    // (running describes it, so the resync adopts it); c's delete was logged, so c is not claimed.
+    assert.deepEqual(work.ownKeys, ['fake/if/a', 'fake/if/b', 'fake/route/r']);
     const file2 = new TransactionLogFile(path, { flushIntervalMs: 0 });
     const writer = new TransactionLogWriter(file2.sink);
     let n = 0;
@@ -282,17 +284,38 @@ describe('commit/crash-recovery', () => {
     assert.deepEqual(last, { type: 'recovered', txn: 't2', time: (last as { time: string }).time, by: 's1' });
   });
 
-  it('objects of finished transactions and foreign objects are never claimed', async () => {
+  it('finished transactions: what they created and did not delete is claimed, deleted and foreign objects are not', async () => {
     const path = join(dir, 'linux.jsonl');
     const backend = new FakeBackend();
     const file = new TransactionLogFile(path, { flushIntervalMs: 0 });
     const engine = engineOn(file.sink, backend);
     await engine.commit([item('fake/if/a'), item('fake/if/b')]);
     await engine.commit([item('fake/if/a')]);
+    backend.failOn('create', 'fake/if/d', 'refused');
+    await engine.commit([item('fake/if/a'), item('fake/if/c'), item('fake/if/d')]); // c created, then reverted
     await file.close();
     backend.addForeign('fake/if/x');
     const work = await readInterruptedWork(path);
-    assert.deepEqual(work.ownKeys, []);
+    assert.deepEqual(work.transactions, []);
+    assert.deepEqual(work.ownKeys, ['fake/if/a'], 'b was deleted, c reverted, x is not vrouterd\'s');
+  });
+
+  it('a crash after the outcome line but before running was saved: what that commit created is claimed and removed', async () => {
+    const path = join(dir, 'linux.jsonl');
+    const backend = new FakeBackend();
+    const file = new TransactionLogFile(path, { flushIntervalMs: 0 });
+    const engine = engineOn(file.sink, backend);
+    const running = [item('fake/if/a')];
+    await engine.commit(running);
+    await engine.commit([...running, item('fake/if/n')]); // finished; running (on disk) never saw it
+    await file.close();
+    for (const k of backend.objects.keys()) backend.foreign.add(k);
+    const work = await readInterruptedWork(path);
+    assert.deepEqual(work.ownKeys, ['fake/if/a', 'fake/if/n']);
+    const restarted = new TransactionEngine({ registry: fakeRegistry(backend) });
+    const outcome = await restarted.resync(await restarted.retrieve(['fake']), { desired: running, ownKeys: work.ownKeys });
+    assert.equal(outcome.ok, true);
+    assert.deepEqual(backend.snapshot().map(([k]) => k), ['fake/if/a']);
   });
 
   it('reads the previous file too: a plan there and its outcome in the current file are finished', async () => {
