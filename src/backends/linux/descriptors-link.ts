@@ -29,8 +29,11 @@ import { ipBatcher, runUnit, type IpUnit, type UnitRequest } from './batch-ip.js
 import { quoteWord, renderBatch, type LinkChange } from './batch-render.js';
 import {
   batchError, keyMatcher, markOwn, netnsTarget, ownRecord, parseLinuxKey, perNamespace, readForwardingSysctls,
-  readSysctls, runOps, writeSysctls, type LinuxDescriptorOptions,
+  runOps, writeSysctls, type LinuxDescriptorOptions,
 } from './descriptors-common.js';
+import {
+  forwardingEquivalent, forwardingSettings, restoreForwarding, setForwarding, type ForwardingPaths,
+} from './forwarding-sysctls.js';
 import type { IpRunner } from './ip-runner.js';
 import type { LinkSpec } from './link-spec.js';
 import {
@@ -200,21 +203,8 @@ export function linkDescriptor(runner: IpRunner, options: LinuxDescriptorOptions
 
 // ---- per-link forwarding ---------------------------------------------------------------------------
 
-function fwdPaths(dev: string): { ipv4: string; ipv6: string } {
+function linkForwarding(dev: string): ForwardingPaths {
   return { ipv4: `net/ipv4/conf/${dev}/forwarding`, ipv6: `net/ipv6/conf/${dev}/forwarding` };
-}
-
-function fwdSettings(v: { dev: string; ipv4?: boolean; ipv6?: boolean }): [string, boolean][] {
-  const p = fwdPaths(v.dev);
-  const s: [string, boolean][] = [];
-  if (v.ipv4 !== undefined) s.push([p.ipv4, v.ipv4]);
-  if (v.ipv6 !== undefined) s.push([p.ipv6, v.ipv6]);
-  return s;
-}
-
-/** Fields the desired value sets must match; absent = leave the kernel's value. */
-export function forwardingEquivalent(current: { ipv4?: boolean; ipv6?: boolean }, desired: { ipv4?: boolean; ipv6?: boolean }): boolean {
-  return (desired.ipv4 === undefined || current.ipv4 === desired.ipv4) && (desired.ipv6 === undefined || current.ipv6 === desired.ipv6);
 }
 
 export function linkForwardingDescriptor(runner: IpRunner, options: LinuxDescriptorOptions): Descriptor {
@@ -229,25 +219,16 @@ export function linkForwardingDescriptor(runner: IpRunner, options: LinuxDescrip
     },
     async create(ctx, item) {
       const v = item.value as LinkForwardingValue;
-      const ns = nsOf(item.key);
-      const p = fwdPaths(v.dev);
-      const [ipv4, ipv6] = await readSysctls(runner, options, ns, [p.ipv4, p.ipv6]);
-      await writeSysctls(runner, options, ns, fwdSettings(v));
-      markOwn(ctx, item.key, { ...(ipv4 !== undefined ? { ipv4 } : {}), ...(ipv6 !== undefined ? { ipv6 } : {}) });
+      await setForwarding(runner, options, ctx, item.key, nsOf(item.key), linkForwarding(v.dev), v);
     },
     async delete(ctx, item) {
-      // Restores the values from before vrouterd's create (unknown after a restart: left as is).
+      // The link (or its namespace) is gone, and its sysctls with it: nothing to restore.
       const v = item.value as LinkForwardingValue;
-      const before = ownRecord(ctx, item.key)?.before;
-      if (before === undefined) return;
-      try {
-        await writeSysctls(runner, options, nsOf(item.key), fwdSettings({ dev: v.dev, ...before }));
-      } catch {
-        // The link (or its namespace) is gone, and its sysctls with it.
-      }
+      await restoreForwarding(runner, options, ctx, item.key, nsOf(item.key), linkForwarding(v.dev), () => true);
     },
     async update(_ctx, _previous, next) {
-      await writeSysctls(runner, options, nsOf(next.key), fwdSettings(next.value as LinkForwardingValue));
+      const v = next.value as LinkForwardingValue;
+      await writeSysctls(runner, options, nsOf(next.key), forwardingSettings(linkForwarding(v.dev), v));
     },
     async retrieve(ctx) {
       return perNamespace(runner, options, async (ns): Promise<RetrievedItem[]> => {

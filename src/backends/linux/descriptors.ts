@@ -35,12 +35,15 @@
 import type { Descriptor, DescriptorContext, RetrievedItem } from '../../commit/descriptor.js';
 import { splitKey, type Item } from '../../commit/item.js';
 import {
-  isMissingNamespace, keyMatcher, markOwn, namespacesToRead, ownRecord, perNamespace, readSysctls, writeSysctls,
+  isMissingNamespace, keyMatcher, markOwn, namespacesToRead, ownRecord, perNamespace, writeSysctls,
   type LinuxDescriptorOptions as CommonDescriptorOptions,
 } from './descriptors-common.js';
 import { containerDescriptor, type ContainerDescriptorOptions } from './descriptors-container.js';
 import { addressDescriptor, routeDescriptor } from './descriptors-ip.js';
-import { forwardingEquivalent, linkDescriptor, linkForwardingDescriptor } from './descriptors-link.js';
+import { linkDescriptor, linkForwardingDescriptor } from './descriptors-link.js';
+import {
+  forwardingEquivalent, forwardingSettings, readForwarding, restoreForwarding, setForwarding, type ForwardingPaths,
+} from './forwarding-sysctls.js';
 import type { IpRunner } from './ip-runner.js';
 import type { ForwardingSpec, NamespaceSpec } from './link-spec.js';
 import { forwardingItemKey, LINUX_BACKEND, netnsKey, translatedDependencies } from './translate-keys.js';
@@ -102,15 +105,8 @@ export function namespaceDescriptor(runner: IpRunner, options: CommonDescriptorO
   };
 }
 
-const IPV4_FORWARD = 'net/ipv4/ip_forward';
-const IPV6_FORWARD = 'net/ipv6/conf/all/forwarding';
-
-function settingsOf(v: { ipv4?: boolean; ipv6?: boolean }): [string, boolean][] {
-  const s: [string, boolean][] = [];
-  if (v.ipv4 !== undefined) s.push([IPV4_FORWARD, v.ipv4]);
-  if (v.ipv6 !== undefined) s.push([IPV6_FORWARD, v.ipv6]);
-  return s;
-}
+/** The namespace-wide switches. */
+const NAMESPACE_FORWARDING: ForwardingPaths = { ipv4: 'net/ipv4/ip_forward', ipv6: 'net/ipv6/conf/all/forwarding' };
 
 function nsOfSpec(v: ForwardingSpec): string | undefined {
   return v.namespace === '' ? undefined : v.namespace;
@@ -128,29 +124,21 @@ export function forwardingDescriptor(runner: IpRunner, options: CommonDescriptor
     },
     async create(ctx, item) {
       const v = item.value as ForwardingSpec;
-      const ns = nsOfSpec(v);
-      const [ipv4, ipv6] = await readSysctls(runner, options, ns, [IPV4_FORWARD, IPV6_FORWARD]);
-      await writeSysctls(runner, options, ns, settingsOf(v));
-      markOwn(ctx, item.key, { ...(ipv4 !== undefined ? { ipv4 } : {}), ...(ipv6 !== undefined ? { ipv6 } : {}) });
+      await setForwarding(runner, options, ctx, item.key, nsOfSpec(v), NAMESPACE_FORWARDING, v);
     },
     async delete(ctx, item) {
-      const before = ownRecord(ctx, item.key)?.before;
-      if (before === undefined) return;
-      try {
-        await writeSysctls(runner, options, nsOfSpec(item.value as ForwardingSpec), settingsOf(before));
-      } catch (e) {
-        if (!isMissingNamespace(String(e))) throw e;
-      }
+      // A namespace that is gone has no sysctls to restore.
+      await restoreForwarding(runner, options, ctx, item.key, nsOfSpec(item.value as ForwardingSpec), NAMESPACE_FORWARDING,
+        (e) => isMissingNamespace(String(e)));
     },
     async update(_ctx, _previous, next) {
       const v = next.value as ForwardingSpec;
-      await writeSysctls(runner, options, nsOfSpec(v), settingsOf(v));
+      await writeSysctls(runner, options, nsOfSpec(v), forwardingSettings(NAMESPACE_FORWARDING, v));
     },
     async retrieve(ctx) {
       return perNamespace(runner, options, async (ns): Promise<RetrievedItem[]> => {
-        const [ipv4, ipv6] = await readSysctls(runner, options, ns, [IPV4_FORWARD, IPV6_FORWARD]);
         const key = forwardingItemKey(ns);
-        const value: ForwardingSpec = { namespace: ns ?? '', ...(ipv4 !== undefined ? { ipv4 } : {}), ...(ipv6 !== undefined ? { ipv6 } : {}) };
+        const value: ForwardingSpec = { namespace: ns ?? '', ...await readForwarding(runner, options, ns, NAMESPACE_FORWARDING) };
         return [{ item: { key, value, backend: LINUX_BACKEND }, createdByVrouterd: ownRecord(ctx, key) !== undefined }];
       });
     },

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { linuxDescriptors } from '../../../../src/backends/linux/descriptors.js';
-import { linksEquivalent, forwardingEquivalent } from '../../../../src/backends/linux/descriptors-link.js';
+import { linksEquivalent } from '../../../../src/backends/linux/descriptors-link.js';
+import { forwardingEquivalent } from '../../../../src/backends/linux/forwarding-sysctls.js';
 import { routesEquivalent } from '../../../../src/backends/linux/descriptors-ip.js';
 import { IpRunner } from '../../../../src/backends/linux/ip-runner.js';
 import {
