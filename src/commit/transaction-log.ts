@@ -6,8 +6,8 @@
 // the backend, a `recovered` line says so, and later starts no longer treat it as interrupted.
 // Files, fsync and rotation: transaction-log-file.ts.
 
-import type { ExecutionResult, OpFailure, OpRecord, OpResult } from './executor.js';
-import type { OpKind, Plan, PlanOp } from './planner.js';
+import type { ExecutionResult, OpFailure, OpRecord } from './executor.js';
+import type { Plan, PlanOp } from './planner.js';
 
 /** What a sink may want to know about a line without parsing it (when to fsync, when to rotate). */
 export interface LineInfo {
@@ -28,16 +28,11 @@ export interface PlanLine {
   readonly plan: Plan;
 }
 
-export interface OpLine {
+/** An executor record (OpRecord: index, op, key, result, duration, batch, error) as a log line. */
+export interface OpLine extends OpRecord {
   readonly type: 'op';
   readonly txn: string;
   readonly phase: 'apply' | 'revert';
-  readonly index: number;
-  readonly op: OpKind;
-  readonly key: string;
-  readonly result: OpResult;
-  readonly durationMs: number;
-  readonly error?: string;
 }
 
 export interface OutcomeLine {
