@@ -6,11 +6,10 @@
 // route to an interface in another namespace, a dependency cycle) answers operation-failed with
 // the error-path of the YANG node behind it.
 // Without backends (vrouterd --no-linux) the plan is empty: <ok/>.
-import { decodeJson } from '../../datastore/json-decoder.js';
 import type { JsonObject } from '../../datastore/json-encoder.js';
 import { jsonPathToXml, type RpcError } from '../rpc-error.js';
 import { requireDatastore } from '../datastore-services.js';
-import { decodeRpcInput, yangRpcInput } from './content.js';
+import { decodeRpcInput, rpcOutput, yangRpcInput } from './content.js';
 import { VROUTER_AGENT_MODULE, VROUTER_AGENT_NS } from './commit-params.js';
 import { backendIdentity, pendingJson, plannedOperationJson } from './engine-state.js';
 import { fail, ok, type OperationDefinition } from './registry.js';
@@ -48,11 +47,7 @@ export const dryRun: OperationDefinition = {
     if (first !== undefined) return fail(first, ...more);
     ctx.log.info({ operations: operation.length, pending: pending.length }, 'dry-run planned');
     if (operation.length === 0 && pending.length === 0) return ok();
-    const rpc = schema.rpc(VROUTER_AGENT_MODULE, 'dry-run');
-    if (rpc === undefined) throw new Error('vrouter-agent:dry-run is not in the loaded schema');
     const doc = { [`${VROUTER_AGENT_MODULE}:operation`]: operation, [`${VROUTER_AGENT_MODULE}:pending`]: pending };
-    const decoded = decodeJson(schema, doc, { root: { schema: rpc.output } });
-    if (!decoded.ok) throw new Error(`dry-run: the output does not match the schema: ${decoded.errors[0].message}`);
-    return { kind: 'output', tree: decoded.tree };
+    return rpcOutput(schema, VROUTER_AGENT_MODULE, 'dry-run', doc);
   },
 };

@@ -3,9 +3,8 @@
 // of a confirmed commit), comment (when given), confirmed, changes (changed nodes). <max-entries>
 // limits the answer to the newest N; an empty history answers <ok/>. The answer is the rpc's YANG output, encoded from a data
 // tree decoded against the schema's output node (so every value is checked against its type).
-import { decodeJson } from '../../datastore/json-decoder.js';
 import { requireDatastore } from '../datastore-services.js';
-import { decodeRpcInput, yangRpcInput } from './content.js';
+import { decodeRpcInput, rpcOutput, yangRpcInput } from './content.js';
 import { inputLeaves, VROUTER_AGENT_MODULE, VROUTER_AGENT_NS } from './commit-params.js';
 import { ok, type OperationDefinition } from './registry.js';
 
@@ -21,8 +20,6 @@ export const listCommits: OperationDefinition = {
     const commits = ds.history.list().slice(0, max === undefined ? undefined : Number(max));
     // RFC 7950 §7.14.4: no output parameters → <ok/>.
     if (commits.length === 0) return Promise.resolve(ok());
-    const rpc = schema.rpc(VROUTER_AGENT_MODULE, 'list-commits');
-    if (rpc === undefined) throw new Error('vrouter-agent:list-commits is not in the loaded schema');
     const doc = {
       [`${VROUTER_AGENT_MODULE}:commit`]: commits.map((c) => ({
         id: String(c.id),
@@ -34,8 +31,6 @@ export const listCommits: OperationDefinition = {
         changes: c.changeCount,
       })),
     };
-    const decoded = decodeJson(schema, doc, { root: { schema: rpc.output } });
-    if (!decoded.ok) throw new Error(`list-commits: the output does not match the schema: ${decoded.errors[0].message}`);
-    return Promise.resolve({ kind: 'output', tree: decoded.tree });
+    return Promise.resolve(rpcOutput(schema, VROUTER_AGENT_MODULE, 'list-commits', doc));
   },
 };

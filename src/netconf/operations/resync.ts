@@ -6,9 +6,8 @@
 // backend refuses is reported there (result failed, error-message in the backend's words), not as
 // an rpc-error: the resync itself ran, and the item's state in engine-state tells the rest.
 // A backend name that is not running here → invalid-value.
-import { decodeJson } from '../../datastore/json-decoder.js';
 import type { JsonObject } from '../../datastore/json-encoder.js';
-import { decodeRpcInput, yangRpcInput } from './content.js';
+import { decodeRpcInput, rpcOutput, yangRpcInput } from './content.js';
 import { VROUTER_AGENT_MODULE, VROUTER_AGENT_NS } from './commit-params.js';
 import { backendIdentity } from './engine-state.js';
 import { fail, invalidValue, ok, type OperationDefinition } from './registry.js';
@@ -45,10 +44,6 @@ export const resync: OperationDefinition = {
       });
     }
     ctx.log.info({ backends: backend }, 'resync done');
-    const rpc = schema.rpc(VROUTER_AGENT_MODULE, 'resync');
-    if (rpc === undefined) throw new Error('vrouter-agent:resync is not in the loaded schema');
-    const decoded = decodeJson(schema, { [`${VROUTER_AGENT_MODULE}:backend`]: backend }, { root: { schema: rpc.output } });
-    if (!decoded.ok) throw new Error(`resync: the output does not match the schema: ${decoded.errors[0].message}`);
-    return { kind: 'output', tree: decoded.tree };
+    return rpcOutput(schema, VROUTER_AGENT_MODULE, 'resync', { [`${VROUTER_AGENT_MODULE}:backend`]: backend });
   },
 };

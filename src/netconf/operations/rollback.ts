@@ -12,9 +12,8 @@
 //   rollback too, or the rollback would overwrite the commit awaiting confirmation — confirm it
 //   or cancel-commit first.
 // An id the history does not hold → invalid-value (bad-element id) naming the ids it holds.
-import { decodeJson } from '../../datastore/json-decoder.js';
 import { datastoreRpcErrors, requireDatastore, type DatastoreServices } from '../datastore-services.js';
-import { decodeRpcInput, yangRpcInput } from './content.js';
+import { decodeRpcInput, rpcOutput, yangRpcInput } from './content.js';
 import { inputLeaves, sessionRef, sourceHostOf, VROUTER_AGENT_MODULE, VROUTER_AGENT_NS } from './commit-params.js';
 import { fail, invalidValue, missingElement, ok, type OperationDefinition } from './registry.js';
 import type { RpcError } from '../rpc-error.js';
@@ -73,10 +72,6 @@ export const rollback: OperationDefinition = {
     if (!outcome.ok) return fail(...datastoreRpcErrors(outcome.errors, schema));
     ctx.log.info({ commit: id, tx: outcome.commitId, changes: outcome.changes.changes.length }, 'running rolled back');
     if (outcome.commitId === null) return ok();
-    const rpc = schema.rpc(VROUTER_AGENT_MODULE, 'rollback');
-    if (rpc === undefined) throw new Error('vrouter-agent:rollback is not in the loaded schema');
-    const decoded = decodeJson(schema, { [`${VROUTER_AGENT_MODULE}:new-commit-id`]: String(outcome.commitId) }, { root: { schema: rpc.output } });
-    if (!decoded.ok) throw new Error(`rollback: the output does not match the schema: ${decoded.errors[0].message}`);
-    return { kind: 'output', tree: decoded.tree };
+    return rpcOutput(schema, VROUTER_AGENT_MODULE, 'rollback', { [`${VROUTER_AGENT_MODULE}:new-commit-id`]: String(outcome.commitId) });
   },
 };
