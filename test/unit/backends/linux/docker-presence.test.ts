@@ -116,6 +116,14 @@ function rig(): Rig {
   return { docker, time, presence, events: new Recorder(), logs, lookup };
 }
 
+/** watch(names), start, let the first lookups settle, then forget what they reported. */
+async function watching(r: Rig, ...names: string[]): Promise<void> {
+  r.presence.watch(needing(...names));
+  await r.presence.start(r.events);
+  await settle();
+  r.events.log = [];
+}
+
 const WEB = dockerContainerKey('web');
 const DB = dockerContainerKey('db');
 
@@ -150,10 +158,7 @@ describe('Docker presence source', () => {
 
   it('start of a watched container: looked up, then reported present; others are ignored', async () => {
     const r = rig();
-    r.presence.watch(needing('web'));
-    await r.presence.start(r.events);
-    await settle();
-    r.events.log = [];
+    await watching(r, 'web');
     r.docker.run('web', 100);
     r.docker.run('other', 200);
     r.docker.emit('start', 'other');
@@ -167,10 +172,7 @@ describe('Docker presence source', () => {
   it('die and destroy report the container gone, confirmed by a lookup (not running, or another PID)', async () => {
     const r = rig();
     r.docker.run('web', 100);
-    r.presence.watch(needing('web'));
-    await r.presence.start(r.events);
-    await settle();
-    r.events.log = [];
+    await watching(r, 'web');
     r.docker.emit('die', 'web');
     await settle();
     assert.deepEqual(r.events.log, [`-${WEB}`]);
@@ -193,10 +195,7 @@ describe('Docker presence source', () => {
 
   it('a name watch() adds while connected is looked up at once; removed names are no longer reported', async () => {
     const r = rig();
-    r.presence.watch(needing('web'));
-    await r.presence.start(r.events);
-    await settle();
-    r.events.log = [];
+    await watching(r, 'web');
     r.docker.run('db', 300);
     r.presence.watch(needing('web', 'db'));
     await settle();
@@ -230,10 +229,7 @@ describe('Docker presence source', () => {
   it('after a reconnection everything is looked up again; a container that restarted meanwhile is reported gone, then present', async () => {
     const r = rig();
     r.docker.run('web', 100);
-    r.presence.watch(needing('web'));
-    await r.presence.start(r.events);
-    await settle();
-    r.events.log = [];
+    await watching(r, 'web');
     r.docker.lastStream.end();
     await settle();
     r.docker.run('web', 222);
@@ -271,10 +267,7 @@ describe('Docker presence source', () => {
 
   it('a lookup that fails is logged, not reported', async () => {
     const r = rig();
-    r.presence.watch(needing('web'));
-    await r.presence.start(r.events);
-    await settle();
-    r.events.log = [];
+    await watching(r, 'web');
     r.docker.failWith = new Error('socket hang up');
     r.docker.emit('start', 'web');
     await settle();
