@@ -17,7 +17,7 @@
 // Once that resync succeeded, settleInterrupted writes a `recovered` line per transaction, so the
 // next start does not claim their keys again (a key may since have become someone else's).
 import {
-  interruptedTransactions, parseLogLine, TransactionLogReader, type LoggedTransaction, type TransactionLogWriter,
+  interruptedTransactions, TransactionLogReader, type LoggedTransaction, type LogLine, type TransactionLogWriter,
 } from './transaction-log.js';
 import { nodeLogFileSystem, readLogFiles, type LogFileSystem } from './transaction-log-file.js';
 
@@ -47,9 +47,9 @@ export async function readInterruptedWork(path: string, fs: LogFileSystem = node
   // Only unfinished transactions are kept while streaming: finished plans can be large.
   const reader = new TransactionLogReader({ onlyUnfinished: true });
   const owned = new Set<string>();
-  for await (const line of readLogFiles(path, fs)) {
-    reader.add(line);
-    trackOwnership(owned, line);
+  for await (const raw of readLogFiles(path, fs)) {
+    const line = reader.add(raw);
+    if (line !== undefined) trackOwnership(owned, line);
   }
   const report = reader.report();
   const transactions = interruptedTransactions(report);
@@ -58,10 +58,8 @@ export async function readInterruptedWork(path: string, fs: LogFileSystem = node
 }
 
 /** Applies one log line to the set of keys vrouterd's successful operations left in a backend. */
-export function trackOwnership(owned: Set<string>, raw: string): void {
-  if (!raw.includes('"type":"op"')) return;
-  const line = parseLogLine(raw.trim());
-  if (line?.type !== 'op' || line.result !== 'ok') return;
+export function trackOwnership(owned: Set<string>, line: LogLine): void {
+  if (line.type !== 'op' || line.result !== 'ok') return;
   // A revert line carries the undoing operation (a create undone is a delete), so one rule fits both phases.
   if (line.op === 'delete') owned.delete(line.key);
   else owned.add(line.key);

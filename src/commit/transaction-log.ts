@@ -163,32 +163,36 @@ export class TransactionLogReader {
 
   constructor(private readonly options: TransactionLogReaderOptions = {}) {}
 
-  /** One line (empty lines ignored); lines are numbered from 1 across every call. */
-  add(raw: string): void {
+  /**
+   * One line (empty lines ignored); lines are numbered from 1 across every call. Returns the
+   * parsed line (undefined for an empty or malformed one) for callers that read more from it.
+   */
+  add(raw: string): LogLine | undefined {
     const n = ++this.n;
     const text = raw.trim();
-    if (text === '') return;
+    if (text === '') return undefined;
     const line = parseLogLine(text);
     if (!line) {
       this.malformed.push(n);
-      return;
+      return undefined;
     }
     if (line.type === 'plan') {
       // A re-used id starts over (ids are unique in practice); Map order follows the plans.
       this.byId.delete(line.txn);
       this.byId.set(line.txn, { id: line.txn, origin: line.origin, time: line.time, plan: line.plan, applied: [], reverted: [] });
-      return;
+      return line;
     }
     const b = this.byId.get(line.txn);
     if (!b) {
       // A settled transaction whose plan is in a file rotated away is no news.
       if (line.type !== 'recovered' && !this.options.onlyUnfinished) this.malformed.push(n);
-      return;
+      return line;
     }
     if (line.type === 'op') (line.phase === 'revert' ? b.reverted : b.applied).push(line);
     else if (line.type === 'outcome') b.outcome = line;
     else b.recovered = line;
     if (this.options.onlyUnfinished && line.type !== 'op') this.byId.delete(line.txn);
+    return line;
   }
 
   report(): TransactionLogReport {
