@@ -9,6 +9,7 @@ packages=(
   libyuma-base                         # the IETF modules (ietf-ip, ietf-routing, iana-if-type ...)
   frr                                  # FRR's YANG models (and ietf-interfaces@2018-02-20)
   iproute2 iputils-ping                # the kernel driven for real; ping proves the path
+  procps                               # sysctl (forwarding) and ps (crash-recovery test); not in minimal images
   openssh-client python3-paramiko       # real SSH clients in the transport tests
   python3-ncclient yangcli ansible      # real NETCONF clients in the integration tests
   netconfd openssh-server               # yuma123 netconfd behind its own sshd, for bench/
