@@ -8,7 +8,7 @@
 // error-tag unknown-element, no app-tag).
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeXml } from '../../../src/datastore/xml-decoder.js';
 import { encodeJson } from '../../../src/datastore/json-encoder.js';
@@ -145,8 +145,15 @@ describe('yang/vrouter-linux (the Linux backend model)', function () {
     it('is parsed by yangcli (yuma123), which fetches served modules with <get-schema>', () => {
       requireCommand('yangcli', 'yangcli');
       const modpath = [join(ROOT, 'yang'), '/usr/share/yuma/modules/ietf', '/usr/share/yang'].join(':');
+      // Without HOME yangcli keeps its work files in /tmp/yuma instead of the account's ~/.yuma
+      // (integration/yangcli.test.ts explains); removed again unless it was there before.
+      const yumaTmpExisted = existsSync('/tmp/yuma');
+      const env: NodeJS.ProcessEnv = { ...process.env };
+      delete env['HOME'];
       const run = spawnSync('yangcli', ['--batch-mode', `--modpath=${modpath}`, '--module=vrouter-linux',
-        '--run-command=mgrload module=vrouter-linux', '--log-level=warn'], { encoding: 'utf8', timeout: 30_000 });
+        '--run-command=mgrload module=vrouter-linux', '--log-level=warn',
+        '--autohistory=false', '--autoaliases=false', '--autouservars=false'], { encoding: 'utf8', timeout: 30_000, env });
+      if (!yumaTmpExisted) rmSync('/tmp/yuma', { recursive: true, force: true });
       const out = `${run.stdout}${run.stderr}`;
       assert.equal(run.error, undefined, String(run.error));
       assert.doesNotMatch(out, /vrouter-linux@2026-11-22\.yang:\d+\.\d+: (error|warning)/, out);
